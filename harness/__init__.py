@@ -1,0 +1,1 @@
+"""refpage-ci: the test side (config, build, image, QEMU, console, results)."""

@@ -1,0 +1,1 @@
+"""refpage-ci: the patch side (syscall tables, the series)."""
