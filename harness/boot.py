@@ -1,0 +1,110 @@
+"""The bodies of `boot`, `run`, `shell` and `build`: the pipeline, then the results."""
+
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import pipeline, qemu, accel, results, selftests
+from .console import Console
+from .errors import UserError
+from .progress import Progress
+
+EXIT_TIMEOUT = 124
+
+
+def options(args):
+    return pipeline.Options(arch=args.arch, tree=args.tree, out=args.out, jobs=args.jobs,
+                            timeout=args.timeout, boot_timeout=args.boot_timeout,
+                            command_timeout=args.command_timeout, accel=args.accel,
+                            variant=args.variant, fragments=tuple(args.fragment),
+                            live=sys.stdout if args.verbose else None)
+
+
+def build_command(args):
+    prep = pipeline.prepare(options(args), "build", Progress())
+    print(prep.kernel)
+    return 0
+
+
+def boot_command(args):
+    progress = Progress()
+    opts = options(args)
+    started = time.monotonic()
+    prep = pipeline.prepare(opts, "boot", progress)
+    commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
+    outcome = pipeline.boot(prep, commands, opts, progress)
+    return _finish(prep, outcome, args, progress, started)
+
+
+def run_command(args):
+    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+    if bool(cmd) == bool(args.test):
+        raise UserError("run: give a command after `--` or --test FILE.c (one of them)")
+    progress = Progress()
+    opts = options(args)
+    started = time.monotonic()
+    prep = pipeline.prepare(opts, "run", progress)
+    if args.test:
+        binary = selftests.compile_user_test(prep.machine, prep.tree, prep.build_dir, args.test,
+                                             prep.out, prep.out / "build.log")
+        prep.extra.append((f"/usr/bin/{binary.name}", binary))
+        progress(f"run: {args.test} compiled for {prep.machine.name} -> /usr/bin/{binary.name}")
+        commands = [(binary.name, f"/usr/bin/{binary.name}")]
+    else:
+        commands = [("command", shlex.join(cmd))]
+    outcome = pipeline.boot(prep, commands, opts, progress)
+    for res in outcome.results:
+        for line in res.output:
+            print(line)
+    status = _finish(prep, outcome, args, progress, started, parse_tap=bool(args.test))
+    return _run_status(outcome, status)
+
+
+def _run_status(outcome, summary_status):
+    """The guest command's own status, unless the guest timed out, died or splatted."""
+    if not outcome.results:
+        return summary_status or 1
+    res = outcome.results[-1]
+    if res.timed_out or (outcome.error or "").startswith("timeout"):
+        return EXIT_TIMEOUT
+    if res.guest_died or res.status is None:
+        return 1
+    if outcome.splats and res.status == 0:
+        return 1
+    return res.status
+
+
+def shell_command(args):
+    progress = Progress()
+    opts = options(args)
+    prep = pipeline.prepare(opts, "shell", progress)
+    initrd = prep.image(progress)
+    acc, why = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
+    argv = qemu.command(prep.machine, prep.kernel, initrd, acc, mode="shell")
+    progress(f"shell: {prep.machine.name} under {acc} ({why}); Ctrl-A x quits, transcript in "
+             f"{prep.out / 'console.log'}")
+    with Console(argv, prep.out / "console.log", live=None) as con:
+        con.interact()
+    return 0
+
+
+def _finish(prep, outcome, args, progress, started, parse_tap=True):
+    lines = pipeline_lines(prep)
+    collected = results.collect(prep.machine.name, outcome, parse_tap)
+    prep.meta.time("total", time.monotonic() - started)
+    results.write(collected, outcome, prep.out, args.junit, args.json)
+    print(results.summary(collected, outcome))
+    if outcome.splats:
+        print(pipeline.splat_report(outcome, lines), file=sys.stderr)
+    if outcome.error:
+        print(f"refpage-ci: {outcome.error}", file=sys.stderr)
+        print("\n".join(lines[-15:]), file=sys.stderr)
+    print(f"logs: {prep.out}", file=sys.stderr)
+    return 0 if results.passed(collected, outcome) else 1
+
+
+def pipeline_lines(prep):
+    path = prep.out / "console.log"
+    return path.read_text(errors="replace").replace("\r", "").split("\n") if path.exists() else []

@@ -1,0 +1,93 @@
+"""The `refpage-ci` command line: parse, dispatch, and turn errors into one line and an exit status."""
+
+import argparse
+import importlib
+import signal
+import sys
+
+from . import doctor, machine as machines
+from .errors import StageFailed, UserError
+
+# Subcommands that live beside the harness; each module has register(subparsers).
+PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro")
+
+
+def _common(p):
+    p.add_argument("--arch", required=True, help=f"guest arch: {', '.join(machines.known_arches())}")
+    p.add_argument("--tree", help="kernel checkout (default: Debian linux-source-6.12, unpacked into the cache)")
+    p.add_argument("--out", help="folder for logs, console transcript and results (default: out/<command>-<arch>)")
+    p.add_argument("--config", dest="variant", help="config variant: qemu_images/<arch>/<NAME>.config on top of base")
+    p.add_argument("--fragment", action="append", default=[], help="extra config fragment file (repeatable)")
+    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
+    p.add_argument("--timeout", type=float, default=900.0, help="whole boot, from QEMU's start, in seconds")
+    p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
+    p.add_argument("--command-timeout", type=float, default=600.0, help="each command in the guest")
+    p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator (default: the machine's, "
+                   "or KVM when a probe boot shows it works)")
+    p.add_argument("--junit", help="also write JUnit XML here")
+    p.add_argument("--json", help="also write the results as JSON here")
+    p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
+
+
+def parser():
+    from . import boot  # the command bodies
+    top = argparse.ArgumentParser(prog="refpage-ci", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("boot", help="build, boot and run the selftests; exit 0 only if all passed")
+    _common(p)
+    p.set_defaults(func=boot.boot_command)
+
+    p = sub.add_parser("run", help="boot and run one command (or --test FILE.c); its status is ours")
+    _common(p)
+    p.add_argument("--test", help="a C reproducer to cross-compile against this kernel's uapi headers and run")
+    p.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
+    p.set_defaults(func=boot.run_command)
+
+    p = sub.add_parser("shell", help="boot with an interactive console (Ctrl-A x quits)")
+    _common(p)
+    p.set_defaults(func=boot.shell_command)
+
+    p = sub.add_parser("build", help="configure and build only; print the kernel image path")
+    _common(p)
+    p.set_defaults(func=boot.build_command)
+
+    p = sub.add_parser("doctor", help="say what is missing and the command that installs it")
+    p.add_argument("--arch", action="append", help="check only this arch (repeatable)")
+    p.set_defaults(func=lambda a: doctor.report(a.arch or machines.known_arches()))
+
+    for name in PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        module.register(sub)
+    return top
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv=None):
+    signal.signal(signal.SIGTERM, _terminate)
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except UserError as exc:
+        print(f"refpage-ci: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except StageFailed as exc:
+        if exc.detail:
+            print(exc.detail, file=sys.stderr)
+        print(f"refpage-ci: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("refpage-ci: interrupted; QEMU stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

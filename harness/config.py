@@ -1,0 +1,201 @@
+"""Config: fragments -> the kernel's own allnoconfig + olddefconfig -> checked.
+
+kconfiglib resolves every requested symbol against the tree before make runs
+(unknown symbols, values the type cannot take) and explains afterwards any
+request that did not stick. The kernel's olddefconfig writes the final .config.
+"""
+
+import hashlib
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import kconfiglib
+
+from . import kconfig_compat, kbuild, paths
+from .errors import StageFailed, UserError
+
+_SET = re.compile(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$")
+_UNSET = re.compile(r"^# CONFIG_([A-Za-z0-9_]+) is not set$")
+STAMP = ".refpage-ci-config"
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str
+    value: str
+    where: str
+
+
+def parse_fragment(text, source):
+    """Requests from a fragment's lines; any other non-comment line is an error."""
+    requests = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        where = f"{source}:{lineno}"
+        m = _SET.match(line) or _UNSET.match(line)
+        if m:
+            value = m.group(2) if m.re is _SET else "n"
+            requests.append(Request(m.group(1), value.strip('"') if value.startswith('"') else value, where))
+        elif line and not line.startswith("#"):
+            raise UserError(f"{where}: not a config line: {line!r}; write CONFIG_NAME=value")
+    return requests
+
+
+def parse_dotconfig(text):
+    values = {}
+    for line in text.splitlines():
+        m = _SET.match(line) or _UNSET.match(line)
+        if m:
+            value = m.group(2) if m.re is _SET else "n"
+            values[m.group(1)] = value.strip('"') if value.startswith('"') else value
+    return values
+
+
+def merge(requests):
+    """Later fragments win, as with merge_config.sh."""
+    merged = {}
+    for req in requests:
+        merged[req.name] = req
+    return list(merged.values())
+
+
+def mismatches(requests, actual):
+    return [r for r in requests if actual.get(r.name, "n") != r.value]
+
+
+def fragment_files(machine, variant=None, extra=()):
+    files = [paths.QEMU_IMAGES / "common.config", machine.folder / "base.config"]
+    if variant:
+        files.append(machine.folder / f"{variant}.config")
+    files += [Path(f) for f in extra]
+    for f in files:
+        if not f.is_file():
+            hint = (f"known variants: {', '.join(known_variants(machine)) or 'none'}"
+                    if f.parent == machine.folder else "check the path")
+            raise UserError(f"config fragment {f} not found; {hint}")
+    return files
+
+
+def known_variants(machine):
+    return sorted(p.stem for p in machine.folder.glob("*.config") if p.stem != "base")
+
+
+def load_requests(files):
+    requests = []
+    for f in files:
+        requests += parse_fragment(Path(f).read_text(), str(f))
+    return merge(requests)
+
+
+def config_hash(machine, requests):
+    text = machine.name + "\n" + "\n".join(f"{r.name}={r.value}" for r in requests)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _fmt(sc):
+    return sc.name if sc.is_constant else f"{sc.name} (={sc.str_value or 'n'})"
+
+
+def _unmet_terms(expr, want):
+    """The &&-terms of a dependency that hold `want` back."""
+    need = 1 if want == "m" else 2
+    terms = kconfiglib.split_expr(expr, kconfiglib.AND)
+    return [t for t in terms if kconfiglib.expr_value(t) < need]
+
+
+def explain(kconf, request):
+    """One line saying why `request` did not end up as asked."""
+    head = f"CONFIG_{request.name}={request.value} ({request.where})"
+    sym = kconf.syms.get(request.name)
+    if sym is None or not sym.nodes:
+        return f"{head}: no such symbol in this tree"
+    have = sym.str_value or "n"
+    reasons = []
+    if request.value != "n":
+        unmet = _unmet_terms(sym.direct_dep, request.value)
+        if unmet:
+            reasons.append("depends on " + " && ".join(kconfiglib.expr_str(t, _fmt) for t in unmet))
+        if sym.choice is not None and sym.choice.selection is not sym and sym.choice.selection:
+            reasons.append(f"its choice picked {sym.choice.selection.name}")
+        if not reasons and sym.visibility == 0 and not unmet:
+            reasons.append("has no prompt here (only set by select or default)")
+        if request.value == "m" and kconf.modules.tri_value == 0:
+            reasons.append("MODULES is not set")
+    elif kconfiglib.expr_value(sym.rev_dep):
+        reasons.append("selected by " + kconfiglib.expr_str(sym.rev_dep, _fmt))
+    reason = "; ".join(reasons) or "the kernel's olddefconfig chose otherwise"
+    return f"{head} not set (is {have}): {reason}"
+
+
+def validate(kconf, requests):
+    """Requests kconfiglib cannot resolve against this tree, as explained lines."""
+    problems = []
+    for req in requests:
+        sym = kconf.syms.get(req.name)
+        if sym is None or not sym.nodes:
+            problems.append(f"CONFIG_{req.name} ({req.where}): no such symbol in this tree")
+        elif sym.orig_type in (kconfiglib.BOOL,) and req.value not in ("y", "n"):
+            problems.append(f"CONFIG_{req.name}={req.value} ({req.where}): a bool takes y or n")
+        elif sym.orig_type == kconfiglib.TRISTATE and req.value not in ("y", "m", "n"):
+            problems.append(f"CONFIG_{req.name}={req.value} ({req.where}): a tristate takes y, m or n")
+    return problems
+
+
+def configure(machine, tree, build_dir, requests, version, log, progress=print):
+    """Make build_dir/.config from `requests`; raise StageFailed naming what did not stick."""
+    build_dir = Path(build_dir)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    digest = config_hash(machine, requests)
+    stamp = build_dir / STAMP
+    dotconfig = build_dir / ".config"
+    if not (stamp.is_file() and stamp.read_text() == digest and dotconfig.is_file()):
+        progress(f"config: resolving {len(requests)} requested symbols against the tree")
+        _fail_on(validate(kconfig_compat.load(machine, tree, version), requests), "config: bad requests")
+        fragment = build_dir / "refpage-ci.fragment"
+        fragment.write_text("".join(_line(r) for r in requests))
+        progress("config: make allnoconfig + fragments, olddefconfig")
+        _make(machine, tree, build_dir, log, "allnoconfig", f"KCONFIG_ALLCONFIG={fragment}")
+        _make(machine, tree, build_dir, log, "olddefconfig")
+        stamp.unlink(missing_ok=True)
+    verify(machine, tree, dotconfig, requests, version)
+    stamp.write_text(digest)
+    return dotconfig
+
+
+def verify(machine, tree, dotconfig, requests, version):
+    bad = mismatches(requests, parse_dotconfig(Path(dotconfig).read_text()))
+    if bad:
+        kconf = kconfig_compat.load(machine, tree, version, config=dotconfig)
+        _fail_on([explain(kconf, r) for r in bad], "config: requested symbols did not stick")
+
+
+def _fail_on(problems, title):
+    if problems:
+        raise StageFailed(f"{title}: {problems[0]}" + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
+                          "\n".join(problems))
+
+
+def _line(req):
+    if req.value == "n":
+        return f"# CONFIG_{req.name} is not set\n"
+    if req.value in ("y", "m") or re.fullmatch(r"-?(0x)?[0-9a-fA-F]+", req.value):
+        return f"CONFIG_{req.name}={req.value}\n"
+    return f'CONFIG_{req.name}="{req.value}"\n'
+
+
+def _make(machine, tree, build_dir, log, *args):
+    target, extra = args[0], args[1:]
+    cmd = kbuild.make_command(machine, tree, build_dir, target, extra=extra)
+    with open(log, "a") as out:
+        out.write("$ " + " ".join(cmd) + "\n")
+        out.flush()
+        res = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=kbuild.compiler_env())
+    if res.returncode:
+        raise StageFailed(f"config: `make {target}` failed (exit {res.returncode}); log: {log}",
+                          _tail(log))
+
+
+def _tail(path, lines=20):
+    return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])

@@ -1,0 +1,75 @@
+"""`refpage-ci doctor`: what is missing on this machine, and the command that installs it."""
+
+import importlib.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import busybox, machine as machines, tree
+
+BUILD_TOOLS = (  # (command, Debian package)
+    ("make", "make"), ("gcc", "gcc"), ("flex", "flex"), ("bison", "bison"), ("bc", "bc"),
+    ("git", "git"), ("perl", "perl"),
+)
+HEADERS = (("/usr/include/libelf.h", "libelf-dev"), ("/usr/include/openssl/ssl.h", "libssl-dev"))
+QEMU_PACKAGE = {"qemu-system-aarch64": "qemu-system-arm", "qemu-system-x86_64": "qemu-system-x86"}
+PYTHON_MODULES = ("pexpect", "kconfiglib", "jinja2", "fabric")
+
+
+@dataclass(frozen=True)
+class Finding:
+    what: str
+    ok: bool
+    fix: str = ""
+    required: bool = True
+
+    def line(self):
+        if self.ok:
+            return f"ok       {self.what}"
+        tag = "missing " if self.required else "optional"
+        return f"{tag} {self.what}: {self.fix}"
+
+
+def _apt(pkg):
+    return f"apt-get install {pkg}"
+
+
+def check(arches):
+    found = [Finding(cmd, shutil.which(cmd) is not None, _apt(pkg)) for cmd, pkg in BUILD_TOOLS]
+    found += [Finding(path, Path(path).is_file(), _apt(pkg)) for path, pkg in HEADERS]
+    found.append(Finding("ccache", shutil.which("ccache") is not None, _apt("ccache"), required=False))
+    found += [Finding(f"python module {m}", importlib.util.find_spec(m) is not None,
+                      "pip install -e . (in the project's venv)") for m in PYTHON_MODULES]
+    source = tree.tarball(tree.DEFAULT_VERSION)
+    found.append(Finding(str(source), source.is_file(), _apt(f"linux-source-{tree.DEFAULT_VERSION}")))
+    for arch in arches:
+        found += _arch_findings(machines.load(arch))
+    return found
+
+
+def _arch_findings(m):
+    cc = m.compiler()
+    out = [Finding(f"{m.name}: {cc}", shutil.which(cc) is not None, _apt(m.cross_package)),
+           Finding(f"{m.name}: {m.qemu}", shutil.which(m.qemu) is not None,
+                   _apt(QEMU_PACKAGE.get(m.qemu, m.qemu)))]
+    try:
+        out.append(Finding(f"{m.name}: static busybox ({busybox.locate(m.name)})", True))
+    except Exception:
+        out.append(Finding(f"{m.name}: static busybox", False, busybox.INSTALL_HINT[m.name]))
+    if m.name == "x86_64":
+        kvm = os.access("/dev/kvm", os.R_OK | os.W_OK)
+        out.append(Finding("x86_64: /dev/kvm", kvm, "TCG will be used (slower); KVM is never required",
+                           required=False))
+    return out
+
+
+def report(arches, out=print):
+    """Print one line per check; returns the exit status (1 when something required is missing)."""
+    findings = check(arches)
+    for f in findings:
+        out(f.line())
+    missing = [f for f in findings if not f.ok and f.required]
+    if missing:
+        out(f"{len(missing)} missing; `bash harness/bootstrap.sh` installs everything")
+    return 1 if missing else 0

@@ -1,0 +1,45 @@
+"""metadata.json (written early, rewritten as the run goes, always atomically) and reproducer.sh."""
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from . import qemu
+
+
+def write_json(path, data):
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    os.replace(tmp, path)
+
+
+class Metadata:
+    def __init__(self, out_dir, **fields):
+        self.path = Path(out_dir) / "metadata.json"
+        self.data = dict(fields, timings={})
+        self.save()
+
+    def update(self, **fields):
+        self.data.update(fields)
+        self.save()
+
+    def time(self, stage, seconds):
+        self.data["timings"][stage] = round(seconds, 2)
+        self.save()
+
+    def save(self):
+        write_json(self.path, self.data)
+
+
+def write_reproducer(out_dir, machine, kernel, initrd, accel):
+    """A script that boots the same kernel and image by hand, with an interactive shell."""
+    argv = qemu.command(machine, kernel, initrd, accel, mode="shell")
+    path = Path(out_dir) / "reproducer.sh"
+    path.write_text("#!/bin/sh\n"
+                    "# Boots the kernel and initramfs of this run with an interactive shell.\n"
+                    "# The selftests are in /selftests; Ctrl-A x quits QEMU.\n"
+                    f"exec {qemu.shell_line(argv)}\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path

@@ -1,0 +1,159 @@
+"""The trunk: tree -> config -> build -> selftests -> image -> boot -> commands -> results.
+
+Each phase is a function of what the previous one produced, so the command
+line can stop after any of them (`build` stops before the boot).
+"""
+
+import getpass
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import (accel, build, busybox, config, initramfs, kbuild, machine as machines,
+               metadata, qemu, selftests, tree as trees)
+from .console import Console, ConsoleTimeout, GuestDied
+from .errors import StageFailed
+
+
+@dataclass
+class Options:
+    arch: str
+    tree: object = None
+    out: object = None
+    jobs: int = None
+    timeout: float = 900.0          # the whole boot, from QEMU's start
+    boot_timeout: float = 120.0     # QEMU start to the shell prompt
+    command_timeout: float = 600.0  # each command
+    accel: str = None
+    variant: str = None
+    fragments: tuple = ()
+    live: object = None             # a stream to echo the console to
+
+
+@dataclass
+class Prepared:
+    machine: object
+    tree: Path
+    build_dir: Path
+    out: Path
+    kernel: Path
+    selftests: list
+    busybox: Path
+    meta: object
+    extra: list = field(default_factory=list)
+
+    def image(self, progress=None):
+        return initramfs.make(self.build_dir, self.busybox, self.selftests, self.extra, progress)
+
+
+def out_dir(opts, command):
+    out = Path(opts.out) if opts.out else Path("out") / f"{command}-{opts.arch}"
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in ("build.log", "console.log", "results.json", "junit.xml", "metadata.json"):
+        (out / stale).unlink(missing_ok=True)
+    return out.resolve()
+
+
+def _timed(meta, stage, fn, *args, **kw):
+    start = time.monotonic()
+    result = fn(*args, **kw)
+    meta.time(stage, time.monotonic() - start)
+    return result
+
+
+def prepare(opts, command, progress):
+    """Everything up to a bootable kernel, selftests and busybox; each phase incremental."""
+    machine = machines.load(opts.arch)
+    tree = trees.check_kernel_tree(opts.tree) if opts.tree else trees.default_tree(progress=progress)
+    requests = config.load_requests(config.fragment_files(machine, opts.variant, opts.fragments))
+    digest = config.config_hash(machine, requests)
+    build_dir = kbuild.build_dir_for(machine, digest)
+    out = out_dir(opts, command)
+    box = busybox.locate(machine.name)
+    meta = metadata.Metadata(out, command=command, arch=machine.name, tree=str(tree),
+                             commit=trees.head_commit(tree), kernel_version=trees.kernel_version(tree),
+                             config_hash=digest, config_variant=opts.variant, build_dir=str(build_dir),
+                             host=socket.gethostname(), user=getpass.getuser(),
+                             started=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    log = out / "build.log"
+    progress(f"{command}: {machine.name}, tree {tree} ({trees.kernel_version(tree)}), build {build_dir}")
+    _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
+           trees.kernel_version(tree), log, progress)
+    kernel = _timed(meta, "build", build.build, machine, tree, build_dir, log, opts.jobs, progress)
+    tests = _timed(meta, "selftests", selftests.build, machine, tree, build_dir, log, progress)
+    return Prepared(machine, tree, build_dir, out, kernel, tests, box, meta)
+
+
+@dataclass
+class BootOutcome:
+    results: list            # CommandResult per command
+    splats: list
+    boot_seconds: float = None
+    error: str = None        # why the boot itself did not get to run everything
+
+
+def boot(prep, commands, opts, progress):
+    """Boot once and run `commands` in order. QEMU is gone when this returns."""
+    initrd = _timed(prep.meta, "image", prep.image, progress)
+    acc, why = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
+    argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
+    prep.meta.update(qemu=qemu.shell_line(argv), accel=acc, accel_reason=why, initramfs=str(initrd))
+    metadata.write_reproducer(prep.out, prep.machine, prep.kernel, initrd, acc)
+    progress(f"boot: {prep.machine.name} under {acc} ({why})")
+    outcome = BootOutcome([], [])
+    deadline = time.monotonic() + opts.timeout
+    with Console(argv, prep.out / "console.log", live=opts.live) as con:
+        try:
+            outcome.boot_seconds = con.wait_ready(min(opts.boot_timeout, opts.timeout))
+            prep.meta.time("boot", outcome.boot_seconds)
+            progress(f"boot: shell prompt after {outcome.boot_seconds:.1f}s")
+            _run_all(con, commands, opts, deadline, outcome, progress)
+            con.power_off()
+        except (ConsoleTimeout, GuestDied) as exc:
+            outcome.error = f"boot: {exc}"
+        outcome.splats = con.splats()
+        prep.meta.update(console_lines=len(con.transcript.lines))
+    return outcome
+
+
+def _run_all(con, commands, opts, deadline, outcome, progress):
+    for name, line in commands:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            outcome.error = f"timeout: the whole run exceeded --timeout {opts.timeout:.0f}s"
+            return
+        progress(f"run: {name}")
+        res = con.run(line, min(opts.command_timeout, left))
+        res.name = name
+        outcome.results.append(res)
+        progress(f"run: {name} -> {_status_word(res)} in {res.seconds:.1f}s")
+        if res.timed_out:
+            outcome.error = (f"timeout: {name} still running after {res.seconds:.0f}s "
+                             f"(--timeout {opts.timeout:.0f}s); QEMU killed")
+            return
+        if res.guest_died:
+            outcome.error = f"the guest died while running {name} (QEMU exited)"
+            return
+
+
+def _status_word(res):
+    if res.timed_out:
+        return "timed out"
+    if res.guest_died:
+        return "guest died"
+    return f"exit {res.status}"
+
+
+def splat_report(outcome, lines):
+    """The console excerpt around each splat, for the terminal."""
+    parts = []
+    for s in outcome.splats[:3]:
+        parts.append(f"--- kernel splat ({s.kind}) at console line {s.line_number + 1} ---")
+        parts.append(s.excerpt(lines))
+    return "\n".join(parts)
+
+
+def fail_if(condition, message, detail=""):
+    if condition:
+        raise StageFailed(message, detail)

@@ -1,0 +1,57 @@
+"""The guest's test programs: the project's selftests and a user's own reproducer."""
+
+import re
+import subprocess
+from pathlib import Path
+
+from . import paths
+from .errors import StageFailed, UserError
+
+
+def _names():
+    text = (paths.SELFTESTS / "Makefile").read_text()
+    return re.search(r"^TESTS\s*:=\s*(.*)$", text, re.M).group(1).split()
+
+
+def headers(build_dir):
+    return Path(build_dir) / "usr" / "include"
+
+
+def ksft(tree):
+    return Path(tree) / "tools" / "testing" / "selftests"
+
+
+def build(machine, tree, build_dir, log, progress=None):
+    """Build every selftest for the guest; returns their paths in run order."""
+    out = Path(build_dir) / "refpage-ci-selftests"
+    cmd = ["make", "-C", str(paths.SELFTESTS), f"OUT={out}", f"CC={machine.compiler()}",
+           f"ARCH={machine.name}", f"KHDR={headers(build_dir)}", f"KSFT={ksft(tree)}"]
+    _run(cmd, log, "selftests")
+    binaries = [out / name for name in _names()]
+    if progress:
+        progress(f"selftests: {len(binaries)} programs built for {machine.name}")
+    return binaries
+
+
+def compile_user_test(machine, tree, build_dir, source, out_dir, log):
+    """Cross-compile a user's reproducer, static, against this kernel's uapi headers."""
+    source = Path(source)
+    if not source.is_file():
+        raise UserError(f"--test {source}: no such file; pass a C source file")
+    binary = Path(out_dir) / source.stem
+    cmd = [machine.compiler(), "-O2", "-g", "-static", "-D_GNU_SOURCE", "-isystem",
+           str(headers(build_dir)), "-I", str(ksft(tree)), "-I", str(paths.SELFTESTS),
+           "-o", str(binary), str(source)]
+    _run(cmd, log, f"compile {source.name}")
+    return binary
+
+
+def _run(cmd, log, what):
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        res = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    if res.returncode:
+        lines = Path(log).read_text(errors="replace").splitlines()
+        errors = [l for l in lines if ": error:" in l or "Error" in l] or lines[-15:]
+        raise StageFailed(f"{what}: failed (exit {res.returncode}); log: {log}", "\n".join(errors[-25:]))

@@ -1,0 +1,66 @@
+"""Kernel splats on the console: what fails a run even when every test passed."""
+
+import re
+from dataclasses import dataclass
+
+PATTERNS = (
+    ("oops", r"Oops"),
+    ("bug", r"BUG:"),
+    ("kernel-bug", r"kernel BUG at"),
+    ("warning", r"WARNING:"),
+    ("cut-here", r"-+\[ cut here \]-+"),
+    ("panic", r"Kernel panic - not syncing"),
+    ("kasan", r"KASAN:"),
+    ("kfence", r"KFENCE:"),
+    ("bad-page-map", r"Bad page map"),
+    ("bad-page-state", r"Bad page state"),
+    ("bad-rss", r"Bad rss-counter state"),
+    ("soft-lockup", r"soft lockup"),
+    ("hung-task", r"blocked for more than \d+ seconds"),
+    ("rcu-stall", r"rcu: INFO: rcu_\w+ (self-)?detected stall"),
+    ("unable-to-handle", r"Unable to handle kernel"),
+    ("gpf", r"general protection fault"),
+    ("unhandled-fault", r"Unhandled fault"),
+)
+_ANY = re.compile("|".join(f"(?P<{n.replace('-', '_')}>{p})" for n, p in PATTERNS))
+# console_msg_format=syslog: every kernel line starts with <level>, maybe [time].
+KERNEL_LINE = re.compile(r"^<(\d{1,3})>(\[\s*\d+\.\d+\]\s?)?")
+
+
+@dataclass(frozen=True)
+class Splat:
+    kind: str
+    line_number: int
+    line: str
+
+    def excerpt(self, lines, before=5, after=25):
+        lo, hi = max(0, self.line_number - before), min(len(lines), self.line_number + after)
+        return "\n".join(lines[lo:hi])
+
+
+def is_kernel_line(line):
+    return KERNEL_LINE.match(line) is not None
+
+
+def strip_level(line):
+    return KERNEL_LINE.sub("", line, count=1)
+
+
+def find(lines):
+    """Splats among the kernel's lines only: a test printing "BUG:" is not a splat."""
+    found = []
+    for i, line in enumerate(lines):
+        if not is_kernel_line(line):
+            continue
+        m = _ANY.search(strip_level(line))
+        if m:
+            found.append(Splat(m.lastgroup.replace("_", "-"), i, line))
+    return found
+
+
+def split_streams(lines):
+    """(userspace lines, kernel lines) of a stretch of console output."""
+    user, kernel = [], []
+    for line in lines:
+        (kernel if is_kernel_line(line) else user).append(line)
+    return user, kernel
