@@ -1,0 +1,49 @@
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+class Cli:
+    """Runs the real `refpage-ci` in a subprocess, tagged so its QEMU can be found afterwards."""
+
+    def __init__(self):
+        self.token = uuid.uuid4().hex
+
+    def env(self, **extra):
+        return dict(os.environ, REFPAGE_CI_TEST_TOKEN=self.token, **extra)
+
+    def argv(self, *args):
+        return [sys.executable, "-m", "harness.cli", *map(str, args)]
+
+    def __call__(self, *args, timeout=3600, env=None):
+        return subprocess.run(self.argv(*args), capture_output=True, text=True, timeout=timeout,
+                              cwd=PROJECT, env=env or self.env(), stdin=subprocess.DEVNULL)
+
+    def popen(self, *args):
+        return subprocess.Popen(self.argv(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, cwd=PROJECT, env=self.env(), stdin=subprocess.DEVNULL)
+
+    def leftover_processes(self):
+        """PIDs still carrying this test's token: QEMU that outlived its command."""
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                environ = Path(f"/proc/{pid}/environ").read_bytes()
+            except OSError:
+                continue
+            if self.token.encode() in environ and int(pid) != os.getpid():
+                found.append(int(pid))
+        return found
+
+
+@pytest.fixture
+def cli():
+    c = Cli()
+    yield c
+    assert c.leftover_processes() == [], "a process outlived refpage-ci"

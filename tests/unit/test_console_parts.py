@@ -1,0 +1,52 @@
+from harness import console, splats
+
+
+def test_kernel_lines_are_told_from_userspace():
+    lines = ["<6>[    1.000000] mm: hello", "ok 1 test", "<4>WARNING: CPU: 0 PID: 1 at mm/x.c:1",
+             "# BUG: printed by a test"]
+    user, kernel = splats.split_streams(lines)
+    assert user == ["ok 1 test", "# BUG: printed by a test"]
+    assert len(kernel) == 2
+
+
+def test_splats_only_in_kernel_lines():
+    lines = ["BUG: userspace says so", "<1>[   2.1] BUG: Bad page map in process t  pte:123",
+             "<0>[   2.2] Kernel panic - not syncing: sysrq triggered crash", "<6>[ 2.3] all fine",
+             "<3>[ 3.0] BUG: Bad rss-counter state mm:000 type:MM_ANONPAGES val:1",
+             "<4>[ 3.1] ------------[ cut here ]------------"]
+    found = splats.find(lines)
+    assert [(s.kind, s.line_number) for s in found] == [("bug", 1), ("panic", 2), ("bug", 4), ("cut-here", 5)]
+    assert "Bad page map" in found[0].excerpt(lines, before=0, after=1)
+
+
+def test_every_pattern_matches_its_own_sample():
+    samples = {
+        "oops": "Internal error: Oops: 96000004 [#1] SMP", "kernel-bug": "kernel BUG at mm/refpage.c:10!",
+        "kasan": "KASAN: use-after-free in f", "soft-lockup": "watchdog: BUG: soft lockup - CPU#0 stuck",
+        "hung-task": "INFO: task t:1 blocked for more than 120 seconds.",
+        "unable-to-handle": "Unable to handle kernel paging request at virtual address 0",
+        "gpf": "general protection fault, probably for non-canonical address",
+        "bad-page-state": "Bad page state in process t", "kfence": "KFENCE: out-of-bounds read",
+    }
+    for kind, text in samples.items():
+        found = splats.find([f"<1>[ 1.0] {text}"])
+        assert found, kind
+        assert found[0].kind in (kind, "bug"), (kind, found[0].kind)
+
+
+def test_command_output_strips_prompt_and_marker():
+    prompt = "rci-1234> "
+    lines = [prompt + "first", "second", "", "@@rc=0@@"]
+    assert console._command_output(lines, prompt) == ["first", "second"]
+    assert console._command_output([prompt, "@@rc=3@@"], prompt) == []
+
+
+def test_transcript_splits_lines_across_writes(tmp_path):
+    t = console.Transcript(tmp_path / "c.log")
+    t.write("ab")
+    t.write("c\r\nde")
+    t.write("f\r\n<6>x")
+    assert t.lines == ["abc", "def"]
+    assert t.all_lines() == ["abc", "def", "<6>x"]
+    t.close()
+    assert (tmp_path / "c.log").read_bytes() == b"abc\r\ndef\r\n<6>x"
