@@ -1,0 +1,157 @@
+"""Proof per architecture: the kernel's own header generation sees the new syscall.
+
+For every architecture of the tree, `make ARCH=<arch> O=<tmp> archheaders asm-generic`
+runs the kernel's syscallhdr/syscalltbl scripts (no cross compiler needed: these
+targets need no .config and compile nothing), and every generated header that
+lists syscalls must give ours the number its table holds. kbuild's saved `.cmd`
+files say which table each header came from, so every table must feed at least
+one passing header. The hand-written lists have no generation step: `cpp -dM`
+shows what the compiler sees, through each architecture that includes them.
+"""
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Tuple
+
+from . import discover, headers, process
+
+_CPP = ("cpp", "-dM", "-undef", "-nostdinc")
+
+
+@dataclass(frozen=True)
+class Check:
+    arch: str
+    source: str  # the table or list the header comes from ("?" when kbuild saved no command)
+    header: str  # the generated header, or "cpp <file>"
+    ok: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Proof:
+    checks: Tuple[Check, ...]
+    errors: Tuple[str, ...]  # steps that failed, tables nothing proved
+
+    @property
+    def ok(self):
+        return not self.errors and all(c.ok for c in self.checks)
+
+    def lines(self):
+        for c in self.checks:
+            yield f"{'ok  ' if c.ok else 'FAIL'} {c.arch:<10} {c.header:<46} {c.text}  [{c.source}]"
+        for error in self.errors:
+            yield f"FAIL {error}"
+
+
+def prove(tree, plan, run=process.run, workdir=None):
+    """Run the header generation for every architecture and check it against the plan."""
+    tree = Path(tree).resolve()
+    with tempfile.TemporaryDirectory(prefix="refpage-ci-syscalls-", dir=workdir) as tmp:
+        checks, errors, outputs = [], [], {}
+        for arch in discover.architectures(tree):
+            outputs[arch] = Path(tmp) / arch
+            found, failed = _generated(tree, arch, outputs[arch], plan, run)
+            checks += found
+            errors += failed
+        for addition in plan.additions:
+            if addition.table.kind == "unistd":
+                checks += _list_checks(tree, addition, plan, outputs, Path(tmp), run)
+        errors += _unproved(plan, checks)
+    return Proof(tuple(checks), tuple(errors))
+
+
+def _generated(tree, arch, out, plan, run):
+    make = run(["make", "-s", "-C", tree, f"ARCH={arch}", f"O={out}", "archheaders", "asm-generic"])
+    if not make.ok:
+        tail = (make.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return [], [f"{arch}: make ARCH={arch} archheaders asm-generic failed: {tail}"]
+    checks = []
+    for header in sorted(out.glob("arch/*/include/generated/**/*.h")):
+        check = _header_check(tree, arch, out, header, plan)
+        if check:
+            checks.append(check)
+    return checks, []
+
+
+def _header_check(tree, arch, out, header, plan):
+    command = headers.command_for(header)
+    addition = _source(tree, arch, command, plan)
+    if addition is None:
+        return None
+    if command and command.abis is not None and addition.abi not in command.abis:
+        return None  # a header for other ABIs only (x86's x32-only list)
+    finding = headers.check(header.read_text(errors="replace"), plan.name, plan.entry, addition.number)
+    if finding is None:
+        return None
+    rel = header.relative_to(out).as_posix().split("/include/generated/", 1)[-1]
+    return Check(arch, addition.table.path if command else f"{addition.table.path}?", rel,
+                 finding.ok, finding.text)
+
+
+def _source(tree, arch, command, plan):
+    """The plan's addition for the table a header was generated from."""
+    by_path = {a.table.path: a for a in plan.additions if a.table.kind == "tbl"}
+    if command and command.tables:
+        real = Path(command.tables[0]).resolve()
+        return by_path.get(real.relative_to(tree).as_posix()) if real.is_relative_to(tree) else None
+    own = [a for a in by_path.values() if a.table.arch == arch]
+    return own[0] if len(own) == 1 else None
+
+
+def _list_checks(tree, addition, plan, outputs, tmp, run):
+    """cpp the hand-written list alone, and through every architecture that includes it."""
+    table = addition.table
+    shim = _bitsperlong_shim(tmp)
+    own = run([*_CPP, "-I", shim, "-I", tree / "include/uapi", tree / table.path])
+    checks = [_cpp_check(table.arch, table.path, table.path, own, plan, addition.number)]
+    for arch in table.consumers:
+        uapi = f"arch/{arch}/include/uapi/asm/unistd.h"
+        result = run([*_CPP, "-I", tree / f"arch/{arch}/include/uapi",
+                      "-I", outputs.get(arch, tmp) / f"arch/{arch}/include/generated/uapi",
+                      "-I", tree / "include/uapi", tree / uapi])
+        checks.append(_cpp_check(arch, table.path, uapi, result, plan, addition.number))
+    if table.count and table.count.path != table.path:
+        checks.append(_count_check(tree, table, plan, outputs, tmp, run, addition.number))
+    return checks
+
+
+def _cpp_check(arch, source, path, result, plan, number):
+    if not result.ok:
+        return Check(arch, source, f"cpp {path}", False, _last_line(result))
+    finding = headers.check(result.stdout, plan.name, plan.entry, number)
+    ok, text = (finding.ok, finding.text) if finding else (False, "no syscalls seen")
+    return Check(arch, source, f"cpp {path}", ok, text)
+
+
+def _count_check(tree, table, plan, outputs, tmp, run, number):
+    """arm64's `__NR_compat_syscalls` lives in asm/unistd.h, under CONFIG_COMPAT."""
+    arch = table.arch
+    generated = outputs.get(arch, tmp) / f"arch/{arch}/include/generated"
+    result = run([*_CPP, "-D__KERNEL__", "-DCONFIG_COMPAT",
+                  "-I", tree / f"arch/{arch}/include", "-I", tree / f"arch/{arch}/include/uapi",
+                  "-I", generated, "-I", generated / "uapi", "-I", tree / "include",
+                  "-I", tree / "include/uapi", tree / table.count.path])
+    if not result.ok:
+        return Check(arch, table.path, f"cpp {table.count.path}", False, _last_line(result))
+    value = headers.number_of(headers.defines(result.stdout).get(table.count.macro, ""))
+    ok = value is not None and value > number
+    return Check(arch, table.path, f"cpp {table.count.path}", ok, f"{table.count.macro} {value}")
+
+
+def _bitsperlong_shim(tmp):
+    """asm-generic/unistd.h includes <asm/bitsperlong.h>: the generic one, as kbuild's wrapper does."""
+    shim = tmp / "shim"
+    (shim / "asm").mkdir(parents=True, exist_ok=True)
+    (shim / "asm/bitsperlong.h").write_text("#include <asm-generic/bitsperlong.h>\n")
+    return shim
+
+
+def _unproved(plan, checks):
+    proved = {c.source for c in checks if c.ok}
+    return [f"{a.table.path}: no generated header or cpp run showed {plan.name}"
+            for a in plan.additions if a.table.path not in proved and f"{a.table.path}?" not in proved]
+
+
+def _last_line(result):
+    return (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[-1]
