@@ -53,8 +53,7 @@ def choose(tables, name, entry):
     highest = _highest(tables, offsets, name, _reference(tables).path)
     if present:
         number = _existing_number(present, offsets, name)
-        reason = (f"{name} is already in {len({t.path for t, _ in present})} of {len(tables)} tables "
-                  f"as {number}; the rest get the same number")
+        reason = _reuse_reason(name, number, len({t.path for t, _ in present}), len(tables))
     elif highest is None:
         raise UserError(f"no numbered syscalls in the tables ({', '.join(t.path for t in tables)}); "
                         "pass --tree with a Linux source tree")
@@ -124,6 +123,12 @@ def _check_free(tables, choice, name):
                 taken_by = e.name or f"a reserved slot ({e.entry})"
                 raise UserError(f"{table.where(e.lineno)}: number {own} is already taken by "
                                 f"{taken_by}; cannot give it to {name} (remove one of them)")
+
+
+def _reuse_reason(name, number, holding, total):
+    if holding == total:
+        return f"{name} is already in all {total} tables as {number}"
+    return f"{name} is already in {holding} of {total} tables as {number}; the others get the same number"
 
 
 def _reason(number, highest, offsets, tables):
