@@ -64,8 +64,7 @@ def prove(tree, plan, run=process.run, workdir=None):
 def _generated(tree, arch, out, plan, run):
     make = run(["make", "-s", "-C", tree, f"ARCH={arch}", f"O={out}", "archheaders", "asm-generic"])
     if not make.ok:
-        tail = (make.stderr.strip().splitlines() or ["(no output)"])[-1]
-        return [], [f"{arch}: make ARCH={arch} archheaders asm-generic failed: {tail}"]
+        return [], [f"{arch}: make ARCH={arch} archheaders asm-generic failed: {_first_error(make)}"]
     checks = []
     for header in sorted(out.glob("arch/*/include/generated/**/*.h")):
         check = _header_check(tree, arch, out, header, plan)
@@ -151,6 +150,13 @@ def _unproved(plan, checks):
     proved = {c.source for c in checks if c.ok}
     return [f"{a.table.path}: no generated header or cpp run showed {plan.name}"
             for a in plan.additions if a.table.path not in proved and f"{a.table.path}?" not in proved]
+
+
+def _first_error(result):
+    """make's first complaint, not its closing `*** [Makefile:236: __sub-make] Error 2`."""
+    lines = result.stderr.strip().splitlines()
+    return next((line for line in lines if "No such file" in line or "No rule" in line
+                 or "rror" in line), lines[-1] if lines else f"exit status {result.returncode}")
 
 
 def _last_line(result):
