@@ -2,9 +2,7 @@
 
 import shlex
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from . import pipeline, qemu, accel, results, selftests
 from .console import Console
@@ -91,20 +89,15 @@ def shell_command(args):
 
 
 def _finish(prep, outcome, args, progress, started, parse_tap=True):
-    lines = pipeline_lines(prep)
     collected = results.collect(prep.machine.name, outcome, parse_tap)
     prep.meta.time("total", time.monotonic() - started)
     results.write(collected, outcome, prep.out, args.junit, args.json)
     print(results.summary(collected, outcome))
     if outcome.splats:
-        print(pipeline.splat_report(outcome, lines), file=sys.stderr)
+        print(pipeline.splat_report(outcome), file=sys.stderr)
+    elif outcome.error:
+        print("--- the last console lines ---\n" + "\n".join(outcome.console[-15:]), file=sys.stderr)
     if outcome.error:
         print(f"refpage-ci: {outcome.error}", file=sys.stderr)
-        print("\n".join(lines[-15:]), file=sys.stderr)
     print(f"logs: {prep.out}", file=sys.stderr)
     return 0 if results.passed(collected, outcome) else 1
-
-
-def pipeline_lines(prep):
-    path = prep.out / "console.log"
-    return path.read_text(errors="replace").replace("\r", "").split("\n") if path.exists() else []

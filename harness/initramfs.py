@@ -18,9 +18,18 @@ def entries(busybox, selftests=(), extra=()):
     out.append(cpio.file("bin/busybox", Path(busybox).read_bytes(), 0o755))
     for binary in sorted(selftests, key=lambda p: Path(p).name):
         out.append(cpio.file(f"selftests/{Path(binary).name}", Path(binary).read_bytes(), 0o755))
+    present = set(DIRS)
     for guest, host in extra:
+        out += [cpio.directory(d) for d in _parents(guest.lstrip("/")) if d not in present]
+        present.update(_parents(guest.lstrip("/")))
         out.append(cpio.file(guest.lstrip("/"), Path(host).read_bytes(), 0o755))
     return out
+
+
+def _parents(path):
+    """'usr/bin/x' -> ['usr', 'usr/bin']: the unpacker makes no missing parents."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def digest(items):

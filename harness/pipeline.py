@@ -91,6 +91,7 @@ class BootOutcome:
     splats: list
     boot_seconds: float = None
     error: str = None        # why the boot itself did not get to run everything
+    console: list = field(default_factory=list)  # the transcript's lines, \r removed
 
 
 def boot(prep, commands, opts, progress):
@@ -112,6 +113,7 @@ def boot(prep, commands, opts, progress):
             con.power_off()
         except (ConsoleTimeout, GuestDied) as exc:
             outcome.error = f"boot: {exc}"
+        outcome.console = con.transcript.all_lines()
         outcome.splats = con.splats()
         prep.meta.update(console_lines=len(con.transcript.lines))
     return outcome
@@ -145,12 +147,12 @@ def _status_word(res):
     return f"exit {res.status}"
 
 
-def splat_report(outcome, lines):
-    """The console excerpt around each splat, for the terminal."""
+def splat_report(outcome, limit=3):
+    """The console excerpt around the first few splats, for the terminal."""
     parts = []
-    for s in outcome.splats[:3]:
+    for s in outcome.splats[:limit]:
         parts.append(f"--- kernel splat ({s.kind}) at console line {s.line_number + 1} ---")
-        parts.append(s.excerpt(lines))
+        parts.append(s.excerpt(outcome.console))
     return "\n".join(parts)
 
 
