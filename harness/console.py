@@ -40,6 +40,8 @@ class Transcript:
         self._partial = ""
 
     def write(self, data):
+        if isinstance(data, bytes):  # interact() logs raw bytes
+            data = data.decode("utf-8", "replace")
         self.file.write(data)
         if self.live:
             self.live.write(data)
