@@ -114,8 +114,8 @@ def _refuse_dirty(tree, changes, run):
     """Never edit over uncommitted work: the user could not tell our lines from theirs."""
     paths = sorted({c.path for c in changes})
     status = run(["git", "-C", tree, "status", "--porcelain", "--", *paths])
-    if status.ok and status.stdout.strip():
-        dirty = [line[3:] for line in status.stdout.splitlines()]
+    dirty = [line[3:] for line in status.stdout.splitlines() if not line.startswith("??")]
+    if status.ok and dirty:
         raise UserError(f"--apply: {tree} has uncommitted changes in {', '.join(dirty)}; "
                         "commit or stash them, then apply again")
 

@@ -13,7 +13,7 @@ from typing import Dict, Optional, Tuple
 
 from harness.errors import UserError
 
-from .table import Entry, Table
+from .table import Entry
 
 SEPARATE_RANGE_ABIS = frozenset({"x32"})
 _NOT_NUMBERED_ALIKE = frozenset({"3264", "reserved"})  # the generic list's 32/64 pairs, gaps

@@ -23,7 +23,8 @@ def file_changes(tree, plan):
     counts: Dict[str, Dict[int, int]] = {}
     for addition in plan.pending:
         if addition.lines:
-            inserts.setdefault(addition.table.path, {}).setdefault(addition.after_lineno, []).extend(addition.lines)
+            by_line = inserts.setdefault(addition.table.path, {})
+            by_line.setdefault(addition.after_lineno, []).extend(addition.lines)
         if addition.count_value is not None:
             counts.setdefault(addition.count.path, {})[addition.count.lineno] = addition.count_value
     changes = []
