@@ -51,8 +51,7 @@ def probe(machine, kernel, initrd):
         res = subprocess.run(argv, capture_output=True, text=True, errors="replace",
                              timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)
         out = res.stdout + res.stderr
-    except subprocess.TimeoutExpired as exc:
-        out = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+    except subprocess.TimeoutExpired:
         return [False, f"no ready line within {PROBE_TIMEOUT}s"]
     if "refpage-ci: init ready" in out:
         return [True, f"booted in {time.monotonic() - started:.1f}s"]
