@@ -1,0 +1,118 @@
+"""`refpage-ci series apply|export|refresh|check`."""
+
+from pathlib import Path
+
+from harness import machine as machines, paths, tree as trees
+from harness.errors import StageFailed, UserError
+
+from . import apply as applying
+from .git import Git
+
+
+def register(subparsers):
+    top = subparsers.add_parser("series", help="apply, export, refresh and check the patch series",
+                                description="The patch series in patches/: apply it to a kernel tree "
+                                            "(the syscall wiring rendered for that tree), export it for "
+                                            "git send-email, write an edited branch back, check it.")
+    sub = top.add_subparsers(dest="series_command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("apply", help="a branch from HEAD with the series applied (git am -3)",
+                       description="Refuse a tree with uncommitted changes; make --branch from HEAD; "
+                                   "git am -3 each patch in order, the rendered syscall wiring in its "
+                                   "place. On a failure: name the patch, file and hunk, git am --abort, "
+                                   "and leave the tree and its branch as they were.")
+    _tree(p)
+    _patches(p)
+    p.add_argument("--branch", default=applying.DEFAULT_BRANCH, help="branch to make (default: %(default)s)")
+    p.set_defaults(func=apply_command)
+
+    p = sub.add_parser("export", help="git format-patch with the rendered cover letter, for git send-email")
+    _tree(p)
+    _patches(p)
+    _range(p)
+    p.add_argument("--version", "-v", type=int, required=True, help="series version (5 or later)")
+    p.add_argument("--out", type=Path, help="output folder (default: out/series-v<N>)")
+    p.set_defaults(func=export_command)
+
+    p = sub.add_parser("refresh", help="write the applied branch's commits back into patches/")
+    _tree(p)
+    _patches(p)
+    _range(p)
+    p.set_defaults(func=refresh_command)
+
+    p = sub.add_parser("check", help="checkpatch.pl --strict on every commit; every commit builds alone",
+                       description="In a worktree kept in the cache (never your checkout): apply the "
+                                   "series, run checkpatch.pl --strict on every commit (errors fail, "
+                                   "warnings are listed), and build every commit for each arch with the "
+                                   "incremental builds.")
+    _tree(p)
+    _patches(p)
+    p.add_argument("--arch", action="append", choices=machines.known_arches(),
+                   help="build for this arch (repeatable; default: all)")
+    p.add_argument("--no-build", action="store_true", help="checkpatch only")
+    p.add_argument("--build-commits", metavar="SPEC",
+                   help="build only these commits: 'last', or 1-based numbers such as '1,3' (default: all)")
+    p.set_defaults(func=check_command)
+
+
+def _tree(p):
+    p.add_argument("--tree", type=Path, help="kernel git checkout (default: the cached Debian linux-source checkout)")
+
+
+def _patches(p):
+    p.add_argument("--patches", type=Path, default=paths.PATCHES,
+                   help="the series folder: series file, patches, changelog (default: %(default)s)")
+
+
+def _range(p):
+    p.add_argument("--branch", default=applying.DEFAULT_BRANCH, help="the applied branch (default: %(default)s)")
+    p.add_argument("--base", help="the commit below the series (default: the one `series apply` recorded)")
+
+
+def resolve_tree(path):
+    tree = trees.check_kernel_tree(path) if path is not None else trees.default_tree()
+    if not (tree / ".git").exists():
+        raise UserError(f"--tree {tree} is not a git checkout; `git init` it and commit the base first")
+    return tree
+
+
+def _patches_dir(path):
+    path = Path(path).expanduser().resolve()
+    if not path.is_dir():
+        raise UserError(f"--patches {path}: no such folder; pass the folder holding the series file")
+    return path
+
+
+def apply_command(args):
+    applying.apply_series(resolve_tree(args.tree), _patches_dir(args.patches), args.branch)
+    return 0
+
+
+def export_command(args):
+    from .export import export
+    out = args.out or Path("out") / f"series-v{args.version}"
+    export(Git(resolve_tree(args.tree)), _patches_dir(args.patches), args.version, out, args.branch, args.base)
+    return 0
+
+
+def refresh_command(args):
+    from .refresh import refresh
+    refresh(Git(resolve_tree(args.tree)), _patches_dir(args.patches), args.branch, args.base)
+    return 0
+
+
+def check_command(args):
+    from harness.progress import Progress
+    from . import check
+    arches = args.arch or machines.known_arches()
+    reports = check.check(resolve_tree(args.tree), _patches_dir(args.patches), arches,
+                          build=not args.no_build, build_commits=args.build_commits, progress=Progress())
+    text = check.summary(reports)
+    bad = [r for r in reports if not r.ok]
+    if bad:
+        raise StageFailed(f"series check: {len(bad)} of {len(reports)} commits have checkpatch errors or "
+                          "do not build", text)
+    print(text)
+    print(f"series check: {len(reports)} commits: no checkpatch errors"
+          + ("" if args.no_build else f", every built commit builds for {', '.join(arches)}"))
+    return 0

@@ -1,0 +1,49 @@
+"""`series export`: `git format-patch` with the cover letter from the template, for `git send-email`."""
+
+from pathlib import Path
+
+from harness.errors import StageFailed
+
+from . import cover
+from .branch import resolve
+
+MARK_SUBJECT = "*** SUBJECT HERE ***"
+
+
+def replace_cover(generated, title, body):
+    """git's cover letter with its subject and body replaced (headers and signature kept)."""
+    head, sep, rest = generated.partition("\n\n")
+    if not sep or MARK_SUBJECT not in head:
+        raise StageFailed("export: git format-patch wrote a cover letter without its *** SUBJECT HERE *** "
+                          "placeholder", generated[:400])
+    signature = ""
+    at = rest.rfind("\n-- \n")
+    if at >= 0:
+        signature = rest[at + 1:]
+    return head.replace(MARK_SUBJECT, title) + "\n\n" + body + ("\n" + signature if signature else "")
+
+
+def export(git, patches_dir, version, out, branch, base=None, progress=print):
+    rng = resolve(git, branch, base)
+    changelog = cover.load_changelog(patches_dir)
+    changelog.since_v4(version)  # fail before writing anything
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    stale = sorted(out.glob(f"v{version}-*.patch"))
+    for old in stale:
+        old.unlink()
+    files = git.must("format-patch", "--cover-letter", f"--base={rng.base}", f"-v{version}",
+                     "-o", str(out), f"{rng.base}..{rng.tip}").split()
+    files = [Path(f) if Path(f).is_absolute() else git.tree / f for f in files]
+    letter, patches = files[0], files[1:]
+    shortlog = git.must("shortlog", f"{rng.base}..{rng.tip}")
+    diffstat = git.must("diff", "--stat=72", "--summary", rng.base, rng.tip)
+    body = cover.render(patches_dir, changelog, version, shortlog, diffstat, rng.base)
+    letter.write_text(replace_cover(letter.read_text(), changelog.title, body))
+    mbox = out / f"v{version}-series.mbox"
+    mbox.write_text("".join(p.read_text() for p in patches))
+    progress(f"export: v{version}, {len(patches)} patches + cover letter in {out}")
+    progress(f"export: base-commit: {rng.base}")
+    progress(f"export: send with: git send-email {out}/v{version}-*.patch   "
+             f"(or apply: git am {mbox})")
+    return letter, patches, mbox, rng

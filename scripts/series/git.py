@@ -1,0 +1,128 @@
+"""The one seam to git: run it to completion, never half-killed by Ctrl-C."""
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Tuple
+
+from harness.errors import StageFailed
+
+# Variables that would point git at another repository or index than the tree's own.
+_GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY")
+
+
+@dataclass(frozen=True)
+class Result:
+    argv: Tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self):
+        return self.returncode == 0
+
+    @property
+    def output(self):
+        return (self.stdout + self.stderr).strip()
+
+
+def run(argv, cwd=None, input=None, env=None):
+    """Run argv in its own session (a terminal's Ctrl-C does not reach it) and wait for it.
+
+    A KeyboardInterrupt while it runs waits for the child to finish before going on,
+    so git never dies with its index.lock held or a file half written.
+    """
+    full_env = {k: v for k, v in os.environ.items() if k not in _GIT_VARIABLES}
+    full_env["LC_ALL"] = "C"
+    full_env.update(env or {})
+    argv = tuple(str(a) for a in argv)
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdin=subprocess.PIPE if input is not None
+                                else subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, errors="replace", start_new_session=True)
+    except FileNotFoundError:
+        return Result(argv, 127, "", f"{argv[0]}: command not found")
+    interrupted = None
+    while True:
+        try:
+            out, err = proc.communicate(input)
+            break
+        except KeyboardInterrupt as exc:  # let git finish; re-raise afterwards
+            interrupted = exc
+            input = None
+    if interrupted:
+        raise interrupted
+    return Result(argv, proc.returncode, out, err)
+
+
+class Git:
+    """git -C <tree>, with the commands the series needs."""
+
+    def __init__(self, tree, runner=run):
+        self.tree = Path(tree)
+        self._run = runner
+
+    def __call__(self, *args, input=None, env=None):
+        return self._run(["git", "-C", self.tree, *args], input=input, env=env)
+
+    def must(self, *args, input=None, env=None):
+        res = self(*args, input=input, env=env)
+        if not res.ok:
+            raise StageFailed(f"git {' '.join(map(str, args[:3]))}: failed (exit {res.returncode}) in {self.tree}",
+                              res.output)
+        return res.stdout
+
+    def rev(self, name):
+        """The commit `name` resolves to, or None."""
+        res = self("rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
+        return res.stdout.strip() if res.ok else None
+
+    def current_branch(self):
+        """The checked-out branch's short name, or None on a detached HEAD."""
+        res = self("symbolic-ref", "--quiet", "--short", "HEAD")
+        return res.stdout.strip() if res.ok else None
+
+    def dirty(self):
+        """Tracked files with uncommitted changes (staged or not); untracked files do not count."""
+        out = self.must("status", "--porcelain", "--untracked-files=no")
+        return [line[3:] for line in out.splitlines() if line.strip()]
+
+    def git_path(self, name):
+        out = self.must("rev-parse", "--git-path", name).strip()
+        path = Path(out)
+        return path if path.is_absolute() else self.tree / path
+
+    def operation_in_progress(self):
+        """'am', 'rebase', 'merge', ... when one is under way in this checkout, else None."""
+        for name, what in (("rebase-apply", "am or rebase"), ("rebase-merge", "rebase"),
+                           ("MERGE_HEAD", "merge"), ("CHERRY_PICK_HEAD", "cherry-pick"),
+                           ("REVERT_HEAD", "revert")):
+            if self.git_path(name).exists():
+                return what
+        return None
+
+    def am_in_progress(self):
+        return self.git_path("rebase-apply").is_dir()
+
+    def config_get(self, key):
+        res = self("config", "--get", key)
+        return res.stdout.strip() if res.ok else None
+
+    def subjects(self, rev, count):
+        """(sha, subject) of the newest `count` first-parent commits of rev."""
+        out = self.must("log", "--first-parent", f"-n{count}", "--format=%H %s", rev, "--")
+        return [tuple(line.split(" ", 1)) if " " in line else (line, "") for line in out.splitlines()]
+
+    def commits(self, base, tip):
+        """(sha, subject) from base (exclusive) to tip, oldest first."""
+        out = self.must("log", "--reverse", "--format=%H %s", f"{base}..{tip}", "--")
+        return [tuple(line.split(" ", 1)) if " " in line else (line, "") for line in out.splitlines()]
+
+    def identity_env(self):
+        """A committer identity when the user has none configured (git would refuse to commit)."""
+        if self.config_get("user.email") and self.config_get("user.name"):
+            return {}
+        return {"GIT_COMMITTER_NAME": "refpage-ci", "GIT_COMMITTER_EMAIL": "refpage-ci@localhost"}
+

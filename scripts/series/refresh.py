@@ -1,0 +1,103 @@
+"""`series refresh`: the branch's commits written back into patches/ (the wiring commit stays rendered).
+
+File names follow `git format-patch` (NNNN-<sanitized subject>.patch), numbered
+over the patches only, so the wiring commit leaves no gap; the series file
+gets the wiring comment line where the wiring commit sits.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List
+
+from harness.errors import UserError
+
+from . import seriesfile, wiring
+from .branch import resolve
+
+NAME_MAX = 64  # git's format.filenameMaxLength default
+SUFFIX = ".patch"
+
+
+def _title_char(c):
+    return c.isascii() and (c.isalnum() or c in "._")
+
+
+def sanitize(subject):
+    """git's format_sanitized_subject(): runs of other characters become one '-'."""
+    out, space, i = [], 2, 0
+    while i < len(subject):
+        c = subject[i]
+        if _title_char(c):
+            if space == 1:
+                out.append("-")
+            space = 0
+            out.append(c)
+            if c == ".":
+                while i + 1 < len(subject) and subject[i + 1] == ".":
+                    i += 1
+        else:
+            space |= 1
+        i += 1
+    return "".join(out).rstrip(".-")
+
+
+def patch_name(number, subject, name_max=NAME_MAX):
+    """What `git format-patch` names patch `number` with this subject."""
+    name = f"{number:04d}-{sanitize(subject)}"
+    return name[:name_max - len(SUFFIX) - 1] + SUFFIX
+
+
+def plan_names(subjects):
+    """For each commit subject in order: its file name, or None for the wiring commit."""
+    names, number = [], 0
+    for subject in subjects:
+        if wiring.is_wiring(subject):
+            names.append(None)
+            continue
+        number += 1
+        names.append(patch_name(number, subject))
+    return names
+
+
+@dataclass
+class Refreshed:
+    written: List[str] = field(default_factory=list)
+    unchanged: List[str] = field(default_factory=list)
+    removed: List[str] = field(default_factory=list)
+    wiring_skipped: int = 0
+
+
+def refresh(git, patches_dir, branch, base=None, progress=print):
+    patches_dir = Path(patches_dir)
+    rng = resolve(git, branch, base)
+    old = None
+    if (patches_dir / "series").is_file():
+        old = seriesfile.parse((patches_dir / "series").read_text(), str(patches_dir / "series"))
+    subjects = [s for _, s in rng.commits]
+    names = plan_names(subjects)
+    if sum(1 for n in names if n is None) > 1:
+        raise UserError(f"branch {branch} has more than one wiring commit; keep one (rebase -i)")
+    result = Refreshed()
+    for (sha, subject), name in zip(rng.commits, names):
+        if name is None:
+            result.wiring_skipped += 1
+            progress(f"refresh: {sha[:12]} {subject}: the rendered wiring, kept as the series' comment line")
+            continue
+        text = git.must("format-patch", "-1", "--stdout", "--zero-commit", "--no-signature",
+                        "--no-numbered", sha)
+        target = patches_dir / name
+        if target.is_file() and target.read_text() == text:
+            result.unchanged.append(name)
+        else:
+            target.write_text(text)
+            result.written.append(name)
+    keep = {n for n in names if n}
+    for stale in (old.patches if old else ()):
+        if stale not in keep and (patches_dir / stale).is_file():
+            (patches_dir / stale).unlink()
+            result.removed.append(stale)
+    header = old.header if old else ()
+    (patches_dir / "series").write_text(seriesfile.render(names, header))
+    progress(f"refresh: {len(result.written)} written, {len(result.unchanged)} unchanged, "
+             f"{len(result.removed)} removed in {patches_dir} (from {branch}, base {rng.base[:12]})")
+    return result

@@ -1,0 +1,65 @@
+"""The wiring commit: the syscall's table entries, rendered for the tree at hand, committed."""
+
+import re
+
+from scripts.syscalls import discover, patch, render
+
+NAME = "refpage_create"
+ENTRY = "sys_refpage_create"
+SUBJECT_RE = re.compile(r"^arch: wire up the (\w+) syscall$")
+
+
+def subject(name=NAME):
+    return f"arch: wire up the {name} syscall"
+
+
+def is_wiring(subject_line):
+    return bool(SUBJECT_RE.match(subject_line.strip()))
+
+
+def message(plan, changes, signoffs=()):
+    """A kernel-style commit message for the rendered entries."""
+    files = ", ".join(c.path for c in changes)
+    body = (f"Add {plan.name} as syscall {plan.number} (entry point {plan.entry}) to every "
+            f"syscall table and list of the tree: {files}.")
+    lines = [subject(plan.name), "", *_wrap(body), ""]
+    lines += _wrap(f"The number is the tree's own: {plan.choice.reason}") + [""]
+    lines += ["These entries are rendered for each tree by `refpage-ci syscalls render`; "
+              "they are not kept", "as a patch, because the next free number depends on the base."]
+    trailers = [f"Signed-off-by: {s}" for s in signoffs]
+    if trailers:
+        lines += [""] + trailers
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text, width=72):
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def plan_for(tree, name=NAME, entry=ENTRY):
+    """The rendered plan and the file changes for the tree (nothing written)."""
+    plan = render.plan(discover.find_tables(tree), name, entry)
+    return plan, patch.file_changes(tree, plan)
+
+
+def commit(git, author, signoffs, name=NAME, entry=ENTRY):
+    """Render the entries into git's tree and commit them; None when the tree already has them."""
+    plan, changes = plan_for(git.tree, name, entry)
+    if not changes:
+        return None, plan
+    patch.write(git.tree, changes)
+    git.must("add", "--", *[c.path for c in changes])
+    args = ["commit", "--quiet", "--no-verify", "-F", "-"]
+    if author:
+        args.insert(1, f"--author={author}")
+    git.must(*args, input=message(plan, changes, signoffs), env=git.identity_env())
+    return git.rev("HEAD"), plan
