@@ -49,8 +49,8 @@ class Failure:
         """One line: which patch failed, and where."""
         where = []
         if self.hunks:
-            where.append(", ".join(h.describe() for h in self.hunks[:3])
-                         + (f" (+{len(self.hunks) - 3} more)" if len(self.hunks) > 3 else ""))
+            where.append(self.hunks[0].describe()
+                         + (f" (+{len(self.hunks) - 1} more hunks)" if len(self.hunks) > 1 else ""))
         if self.missing:
             where.append(f"{', '.join(self.missing)} missing from the tree")
         if self.existing:

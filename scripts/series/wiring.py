@@ -18,18 +18,18 @@ def is_wiring(subject_line):
 
 
 def message(plan, changes, signoffs=()):
-    """A kernel-style commit message for the rendered entries."""
-    files = ", ".join(c.path for c in changes)
-    body = (f"Add {plan.name} as syscall {plan.number} (entry point {plan.entry}) to every "
-            f"syscall table and list of the tree: {files}.")
-    lines = [subject(plan.name), "", *_wrap(body), ""]
-    lines += _wrap(f"The number is the tree's own: {plan.choice.reason}") + [""]
-    lines += ["These entries are rendered for each tree by `refpage-ci syscalls render`; "
-              "they are not kept", "as a patch, because the next free number depends on the base."]
-    trailers = [f"Signed-off-by: {s}" for s in signoffs]
-    if trailers:
-        lines += [""] + trailers
-    return "\n".join(lines) + "\n"
+    """A kernel-style commit message for the rendered entries (every line within 72 columns)."""
+    lists = [c.path for c in changes if not c.path.endswith(".tbl")]
+    body = (f"Add {plan.name} (entry point {plan.entry}) as syscall {plan.number} to the syscall "
+            f"table of every architecture" + (f" and to {', '.join(lists)}." if lists else "."))
+    reason = plan.choice.reason.strip().rstrip(".;") + "."
+    lines = [subject(plan.name), ""]
+    for paragraph in (body, f"The number is the base tree's own: {reason}",
+                      "These entries are rendered for each base tree by `refpage-ci syscalls render` "
+                      "rather than kept as a patch: the next free number depends on the base."):
+        lines += _wrap(paragraph) + [""]
+    lines += [f"Signed-off-by: {s}" for s in signoffs]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _wrap(text, width=72):
