@@ -1,5 +1,6 @@
 """The one seam to the kernel's make: command lines and the environment."""
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -36,8 +37,11 @@ def default_jobs():
     return (os.cpu_count() or 1) + 1
 
 
-def build_dir_for(machine, config_hash):
-    return paths.builds_dir() / f"{machine.name}-{config_hash}"
+def build_dir_for(machine, config_hash, tree):
+    """One build folder per tree and config: `make O=` stays incremental for each tree."""
+    tree = Path(tree).resolve()
+    tree_id = f"{tree.name}-{hashlib.sha256(str(tree).encode()).hexdigest()[:8]}"
+    return paths.builds_dir() / tree_id / f"{machine.name}-{config_hash}"
 
 
 def kernel_image(machine, build_dir):

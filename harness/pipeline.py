@@ -68,7 +68,7 @@ def prepare(opts, command, progress):
     tree = trees.check_kernel_tree(opts.tree) if opts.tree else trees.default_tree(progress=progress)
     requests = config.load_requests(config.fragment_files(machine, opts.variant, opts.fragments))
     digest = config.config_hash(machine, requests)
-    build_dir = kbuild.build_dir_for(machine, digest)
+    build_dir = kbuild.build_dir_for(machine, digest, tree)
     out = out_dir(opts, command)
     box = busybox.locate(machine.name)
     meta = metadata.Metadata(out, command=command, arch=machine.name, tree=str(tree),
