@@ -124,9 +124,9 @@ def prepare_worktree(user_git, wt, progress=print):
             git("am", "--abort")
         git.must("checkout", "--quiet", "-f", "--detach", head)
     else:
-        user_git("worktree", "prune")
         progress(f"check: making a worktree of {user_git.tree} at {wt} (once)")
-        user_git.must("worktree", "add", "--quiet", "--detach", str(wt), head)
+        # -f: the folder may have been deleted by hand while git still lists it
+        user_git.must("worktree", "add", "-f", "--quiet", "--detach", str(wt), head)
         git = Git(wt)
     if git.rev(f"refs/heads/{CHECK_BRANCH}"):
         git.must("branch", "-D", CHECK_BRANCH)

@@ -68,7 +68,6 @@ class Worktree:
         for name in self.branches:
             git(self.repo, "branch", "-q", "-D", name, check=False)
         git(self.repo, "worktree", "remove", "--force", self.path, check=False)
-        git(self.repo, "worktree", "prune", check=False)
 
     def state(self):
         """What a failed apply must leave as it was."""
