@@ -303,3 +303,48 @@ def test_interrupted_apply_leaves_tree_as_it_was(tree, patches):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert snapshot(tree) == before
+
+
+FAKE_CHECKPATCH = r"""#!/usr/bin/perl
+# A stand-in for the kernel's checkpatch.pl: an ERROR for '+' lines with "XXX", a WARNING for "TODO".
+my $line = 0; my $file = "";
+while (<STDIN>) {
+    $file = $1 if /^\+\+\+ b\/(\S+)/;
+    $line = $1 - 1 if /^@@ -\S+ \+(\d+)/;
+    next unless /^[+ ]/ && !/^\+\+\+/;
+    $line++;
+    print "$file:$line: ERROR: XXX found\n" if /^\+.*XXX/;
+    print "$file:$line: WARNING: TODO found\n" if /^\+.*TODO/;
+}
+"""
+
+
+def test_check_runs_checkpatch_on_every_commit_in_its_own_worktree(tree, patches, tmp_path):
+    (tree / "scripts").mkdir()
+    (tree / "scripts" / "checkpatch.pl").write_text(FAKE_CHECKPATCH)
+    git(tree, "add", "-A")
+    git(tree, "commit", "-q", "-m", "add checkpatch.pl")
+    # patches made before that commit still apply (they do not touch scripts/)
+    env = dict(__import__("os").environ, REFPAGE_CI_CACHE=str(tmp_path / "cache"))
+
+    def check():
+        return subprocess.run([sys.executable, "-m", "harness.cli", "series", "check", "--tree", str(tree),
+                               "--patches", str(patches), "--no-build"], capture_output=True, text=True,
+                              cwd=PROJECT, env=env, timeout=300)
+
+    before = snapshot(tree)
+    res = check()
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.count("    checkpatch: 0 errors") == 4  # 3 patches + the wiring commit
+    assert "arch: wire up the refpage_create syscall" in res.stdout
+    assert snapshot(tree) == before  # the user's checkout is not touched
+    assert git(tree, "branch", "--list", "refpage-ci/*") == ""
+    # a patch with an ERROR fails the check, a WARNING is only listed
+    p = patches / "0002-arm64-mte-support-reference-pages.patch"
+    p.write_text(p.read_text().replace("+\t/* mte: copy the tags */", "+\t/* mte: copy the tags XXX TODO */"))
+    res = check()
+    assert res.returncode == 1
+    assert "mm/memory.c:43: ERROR: XXX found" in res.stderr
+    assert "mm/memory.c:43: WARNING: TODO found" in res.stderr
+    assert "1 of 4 commits have checkpatch errors" in res.stderr
+    assert snapshot(tree) == before
