@@ -61,5 +61,7 @@ def commit(git, author, signoffs, name=NAME, entry=ENTRY):
     args = ["commit", "--quiet", "--no-verify", "-F", "-"]
     if author:
         args.insert(1, f"--author={author}")
+    if not signoffs:  # the series carries none: at least the committer's, as checkpatch wants
+        args.insert(1, "--signoff")
     git.must(*args, input=message(plan, changes, signoffs), env=git.identity_env())
     return git.rev("HEAD"), plan
