@@ -72,18 +72,18 @@ def parse_checkpatch(output):
 
 
 def checkpatch(tree, patch_text, cache_dir=None, runner=run):
-    """Findings for one patch; cached per (patch-id, checkpatch.pl) like b4 does."""
+    """Findings for one patch; cached per (patch text, checkpatch.pl), as b4 caches per commit."""
     script = Path(tree) / "scripts" / "checkpatch.pl"
     if not script.is_file():
         raise UserError(f"{script}: no such file; check needs a kernel tree with scripts/checkpatch.pl")
     key = None
     if cache_dir:
-        pid = runner(["git", "-C", tree, "patch-id", "--stable"], input=patch_text).stdout.split()
-        digest = hashlib.sha256(script.read_bytes()).hexdigest()[:16]
-        if pid:
-            key = Path(cache_dir) / f"{pid[0]}-{digest}.json"
-            if key.is_file():
-                return [Finding(**f) for f in json.loads(key.read_text())]
+        # the whole patch (message included: checkpatch reads the sign-offs), not its commit id
+        body = patch_text.split("\n", 1)[1] if patch_text.startswith("From ") else patch_text
+        digest = hashlib.sha256(script.read_bytes() + b"\0" + body.encode()).hexdigest()[:32]
+        key = Path(cache_dir) / f"{digest}.json"
+        if key.is_file():
+            return [Finding(**f) for f in json.loads(key.read_text())]
     res = runner(["perl", script, "--strict", "--terse", "--showfile", "--no-summary", "--color=never", "-"],
                  cwd=tree, input=patch_text)
     findings = parse_checkpatch(res.stdout)

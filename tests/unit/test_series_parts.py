@@ -176,3 +176,25 @@ def test_replace_cover_keeps_headers_and_signature():
     assert out.startswith("From abc Mon Sep 17 00:00:00 2001\nFrom: P <p@x>\nDate: now\n"
                           "Subject: [PATCH v5 0/3] mm: introduce reference pages\n\nBODY\n\n-- \n2.39.5\n")
     assert "BLURB" not in out
+
+
+def test_checkpatch_cache_is_per_patch_text_not_per_diff(tmp_path):
+    """Same diff, different message (a sign-off added): checkpatch must run again."""
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "checkpatch.pl").write_text("# fake\n")
+    calls = []
+
+    class Res:
+        returncode, stdout, output = 1, "x.c:1: ERROR: Missing Signed-off-by: line(s)\n", ""
+
+    def runner(argv, cwd=None, input=None):
+        calls.append(input)
+        return Res()
+
+    diff = "---\n x | 1 +\n\ndiff --git a/x b/x\n"
+    first = check.checkpatch(tmp_path, "From 1111 Mon\nSubject: a\n\nbody\n" + diff, tmp_path / "c", runner)
+    again = check.checkpatch(tmp_path, "From 2222 Mon\nSubject: a\n\nbody\n" + diff, tmp_path / "c", runner)
+    signed = check.checkpatch(tmp_path, "From 3333 Mon\nSubject: a\n\nbody\n\nSigned-off-by: A <a@b>\n" + diff,
+                              tmp_path / "c", runner)
+    assert len(calls) == 2  # the second was cached (only the commit id differed), the third was not
+    assert first == again == signed and first[0].kind == "ERROR"
