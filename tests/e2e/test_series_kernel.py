@@ -187,8 +187,13 @@ def test_check_checkpatch_every_commit_and_one_build(wt612):
     need_series()
     wt612.reset()
     before = wt612.state()
-    res = cli("series", "check", "--tree", wt612.path, "--patches", PATCHES, "--arch", "x86_64",
-              "--build-commits", "last")
+    from scripts.series.check import worktree_for
+    own = worktree_for(wt612.path)  # check's worktree (and build) belong to this throwaway tree: remove them
+    try:
+        res = cli("series", "check", "--tree", wt612.path, "--patches", PATCHES, "--arch", "x86_64",
+                  "--build-commits", "last")
+    finally:
+        git(wt612.repo, "worktree", "remove", "--force", own, check=False)
     report = res.stdout + res.stderr
     count = sum(1 for l in (PATCHES / "series").read_text().splitlines() if l.strip())
     assert report.count("    checkpatch: ") == count, report
