@@ -47,3 +47,32 @@ def cli():
     c = Cli()
     yield c
     assert c.leftover_processes() == [], "a process outlived refpage-ci"
+
+
+SERIES_BRANCH = "refpage-ci/e2e-boot"
+
+
+def _git(tree, *args, check=True):
+    return subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True, check=check)
+
+
+@pytest.fixture(scope="session")
+def series_tree():
+    """A worktree of the default tree kept in the cache, reset to the base and given the series.
+
+    The path stays the same from run to run, so the kernel builds in it stay
+    incremental: only what the series changes is rebuilt.
+    """
+    from harness import paths, tree as trees
+    base = trees.default_tree()
+    wt = paths.cache_dir() / "worktrees" / "series-e2e"
+    if not (wt / ".git").exists():
+        wt.parent.mkdir(parents=True, exist_ok=True)
+        _git(base, "worktree", "add", "--quiet", "--detach", str(wt), "base")
+    _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
+    _git(wt, "clean", "-fdq")
+    _git(wt, "branch", "-D", SERIES_BRANCH, check=False)
+    res = subprocess.run([sys.executable, "-m", "harness.cli", "series", "apply", "--tree", str(wt),
+                          "--branch", SERIES_BRANCH], capture_output=True, text=True, cwd=PROJECT)
+    assert res.returncode == 0, res.stdout + res.stderr
+    return wt
