@@ -2,30 +2,13 @@
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Tuple
 
 from harness.errors import StageFailed
+from scripts.syscalls.process import Result
 
 # Variables that would point git at another repository or index than the tree's own.
 _GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY")
-
-
-@dataclass(frozen=True)
-class Result:
-    argv: Tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def ok(self):
-        return self.returncode == 0
-
-    @property
-    def output(self):
-        return (self.stdout + self.stderr).strip()
 
 
 def run(argv, cwd=None, input=None, env=None):

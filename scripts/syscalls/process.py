@@ -24,6 +24,10 @@ class Result:
     def ok(self):
         return self.returncode == 0
 
+    @property
+    def output(self):
+        return (self.stdout + self.stderr).strip()
+
 
 def run(argv, cwd=None):
     """Run argv to completion in a clean, C-locale environment; never raises on exit status."""
