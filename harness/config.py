@@ -34,10 +34,9 @@ def parse_fragment(text, source):
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         where = f"{source}:{lineno}"
-        m = _SET.match(line) or _UNSET.match(line)
+        m = _match(line)
         if m:
-            value = m.group(2) if m.re is _SET else "n"
-            requests.append(Request(m.group(1), value.strip('"') if value.startswith('"') else value, where))
+            requests.append(Request(m.group(1), _value(m), where))
         elif line and not line.startswith("#"):
             raise UserError(f"{where}: not a config line: {line!r}; write CONFIG_NAME=value")
     return requests
@@ -46,11 +45,21 @@ def parse_fragment(text, source):
 def parse_dotconfig(text):
     values = {}
     for line in text.splitlines():
-        m = _SET.match(line) or _UNSET.match(line)
+        m = _match(line)
         if m:
-            value = m.group(2) if m.re is _SET else "n"
-            values[m.group(1)] = value.strip('"') if value.startswith('"') else value
+            values[m.group(1)] = _value(m)
     return values
+
+
+def _match(line):
+    return _SET.match(line) or _UNSET.match(line)
+
+
+def _value(m):
+    if m.re is _UNSET:
+        return "n"
+    value = m.group(2)
+    return value[1:-1] if value.startswith('"') and value.endswith('"') else value
 
 
 def merge(requests):
