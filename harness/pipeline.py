@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (accel, build, busybox, config, initramfs, kbuild, machine as machines,
+from . import (accel, build, buildlock, busybox, config, initramfs, kbuild, machine as machines,
                metadata, qemu, selftests, tree as trees)
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
@@ -44,7 +44,8 @@ class Prepared:
     extra: list = field(default_factory=list)
 
     def image(self, progress=None):
-        return initramfs.make(self.build_dir, self.busybox, self.selftests, self.extra, progress)
+        with buildlock.held(self.build_dir, progress):
+            return initramfs.make(self.build_dir, self.busybox, self.selftests, self.extra, progress)
 
 
 def out_dir(opts, command):
@@ -78,10 +79,11 @@ def prepare(opts, command, progress):
                              started=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     log = out / "build.log"
     progress(f"{command}: {machine.name}, tree {tree} ({trees.kernel_version(tree)}), build {build_dir}")
-    _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
-           trees.kernel_version(tree), log, progress)
-    kernel = _timed(meta, "build", build.build, machine, tree, build_dir, log, opts.jobs, progress)
-    tests = _timed(meta, "selftests", selftests.build, machine, tree, build_dir, log, progress)
+    with buildlock.held(build_dir, progress):
+        _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
+               trees.kernel_version(tree), log, progress)
+        kernel = _timed(meta, "build", build.build, machine, tree, build_dir, log, opts.jobs, progress)
+        tests = _timed(meta, "selftests", selftests.build, machine, tree, build_dir, log, progress)
     return Prepared(machine, tree, build_dir, out, kernel, tests, box, meta)
 
 

@@ -1,0 +1,19 @@
+"""One writer per build folder: concurrent runs on the same tree and config take turns."""
+
+import contextlib
+import fcntl
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def held(build_dir, progress=None):
+    build_dir = Path(build_dir)
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(build_dir.parent / f".{build_dir.name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress(f"build: waiting for another refpage-ci run using {build_dir}")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
