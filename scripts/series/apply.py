@@ -14,7 +14,7 @@ from typing import List, Optional
 
 from harness.errors import StageFailed, UserError
 
-from . import amfail, mbox, seriesfile, wiring
+from . import amfail, mbox, selftests, seriesfile, wiring
 from .git import Git
 
 BASE_KEY = "refpageBase"  # branch.<name>.refpageBase: the commit the series was applied on
@@ -43,6 +43,8 @@ def expected_subjects(patches_dir, series):
     for entry in series.entries:
         if entry.wiring:
             subjects.append(wiring.subject())
+        elif entry.selftests:
+            subjects.append(selftests.SUBJECT)
         else:
             info = mbox.parse((Path(patches_dir) / entry.name).read_text(errors="replace"))
             if not info.subject:
@@ -60,7 +62,7 @@ def presence(git, rev, subjects):
     return found
 
 
-def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=None):
+def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=None, selftests_dir=None):
     git = git or Git(tree)
     patches_dir = Path(patches_dir)
     series = seriesfile.load(patches_dir)
@@ -81,7 +83,8 @@ def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=N
                         f"({state[0][1]!r}, ...); check out the base without them, then apply again")
     if git.rev(f"refs/heads/{branch}"):
         return _existing_branch(git, branch, head, subjects, progress)
-    return _apply(git, patches_dir, series, branch, head, progress)
+    return _apply(git, patches_dir, series, branch, head, progress,
+                  selftests_dir or patches_dir.parent / "selftests")
 
 
 def _refuse_unclean(git):
@@ -121,7 +124,7 @@ def _no_sigint():
         signal.signal(signal.SIGINT, previous)
 
 
-def _apply(git, patches_dir, series, branch, head, progress):
+def _apply(git, patches_dir, series, branch, head, progress, selftests_dir):
     original = git.current_branch()
     git.must("checkout", "--quiet", "-b", branch)  # HEAD's commit: no file changes
     result = Applied(git.tree, branch, head, head)
@@ -138,6 +141,15 @@ def _apply(git, patches_dir, series, branch, head, progress):
                 result.wiring_number = plan.number
                 result.commits.append((sha, wiring.subject(), None))
                 progress(f"series: [{len(result.commits)}] {wiring.subject()} (syscall {plan.number}, rendered)")
+                continue
+            if entry.selftests:
+                sha, src = selftests.commit(git, selftests_dir, author, signoffs)
+                if sha is None:
+                    progress("series: the tree already carries the selftests; no selftests commit")
+                    continue
+                result.commits.append((sha, selftests.SUBJECT, None))
+                progress(f"series: [{len(result.commits)}] {selftests.SUBJECT} "
+                         f"({', '.join(src.programs)}, rendered from {src.folder})")
                 continue
             path = patches_dir / entry.name
             info = mbox.parse(path.read_text(errors="replace"))

@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 from harness import paths
 from harness.errors import StageFailed, UserError
 
-from . import apply as applying
+from . import apply as applying, intree, selftests
 from .git import Git, run
 
 _FINDING = re.compile(r"^(?:(?P<file>[^:\s][^:]*):(?P<line>\d+): )?(?P<kind>ERROR|WARNING|CHECK): (?P<msg>.*)$")
@@ -57,7 +57,7 @@ class CommitReport:
 
     @property
     def ok(self):
-        return not self.errors and not any(v.startswith("failed") for v in self.builds.values())
+        return not self.errors and not any("failed" in v for v in self.builds.values())
 
 
 def parse_checkpatch(output):
@@ -162,17 +162,26 @@ def select(commits, spec):
     return chosen
 
 
-def build_one(wt, arch, out, progress):
-    """'ok' when the kernel builds at the worktree's HEAD (the harness' incremental build)."""
+def build_one(wt, arch, out, progress, intree_selftests=None):
+    """'ok' when the kernel builds at the worktree's HEAD (the harness' incremental build).
+
+    With `intree_selftests` (the selftests commit's sources), the mm selftests
+    Makefile of the tree must also build those programs against the new headers.
+    """
     from harness import pipeline
     try:
-        pipeline.prepare(pipeline.Options(arch=arch, tree=wt, out=out), "series-check", progress)
+        prep = pipeline.prepare(pipeline.Options(arch=arch, tree=wt, out=out), "series-check", progress)
     except StageFailed as exc:
         if str(exc).startswith("selftests:"):
             return "ok (the selftests did not build here)"
         first = (exc.detail or "").strip().splitlines()[:1]
         return f"failed: {exc}" + (f": {first[0]}" if first else "")
-    return "ok"
+    if intree_selftests is None:
+        return "ok"
+    verdict = intree.build(wt, prep.machine, prep.build_dir, prep.out, intree_selftests)
+    progress(f"check: {arch}: {', '.join(intree_selftests.programs)} with the tree's mm selftests Makefile: "
+             f"{verdict}")
+    return "ok" if verdict == "ok" else f"kernel ok, in-tree selftests {verdict}"
 
 
 def check(tree, patches_dir, arches, build=True, build_commits=None, progress=print):
@@ -198,10 +207,12 @@ def check(tree, patches_dir, arches, build=True, build_commits=None, progress=pr
                     if report.sha not in to_build:
                         continue
                     git.must("checkout", "--quiet", "-f", "--detach", report.sha)
+                    src = (selftests.sources(patches_dir.parent / "selftests")
+                           if selftests.is_selftests(report.subject) else None)
                     for arch in arches:
                         progress(f"check: building {report.sha[:12]} {report.subject} for {arch}")
                         out = paths.cache_dir() / "series-check" / "out" / arch
-                        report.builds[arch] = build_one(wt, arch, out, progress)
+                        report.builds[arch] = build_one(wt, arch, out, progress, src)
                         progress(f"check: {arch} {report.sha[:12]}: {report.builds[arch]}")
         finally:
             git("checkout", "--quiet", "-f", "--detach")

@@ -1,8 +1,9 @@
-"""`series refresh`: the branch's commits written back into patches/ (the wiring commit stays rendered).
+"""`series refresh`: the branch's commits written back into patches/ (rendered commits stay rendered).
 
 File names follow `git format-patch` (NNNN-<sanitized subject>.patch), numbered
-over the patches only, so the wiring commit leaves no gap; the series file
-gets the wiring comment line where the wiring commit sits.
+over the patches only, so a rendered commit leaves no gap; the series file gets
+its comment line where it sits. The selftests commit's files go back into the
+project's selftests/, which is where they are edited.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import List
 
 from harness.errors import UserError
 
-from . import seriesfile, wiring
+from . import selftests, seriesfile, wiring
 from .branch import resolve
 
 NAME_MAX = 64  # git's format.filenameMaxLength default
@@ -48,11 +49,14 @@ def patch_name(number, subject, name_max=NAME_MAX):
 
 
 def plan_names(subjects):
-    """For each commit subject in order: its file name, or None for the wiring commit."""
+    """For each commit subject in order: its file name, or the kind of a rendered commit."""
     names, number = [], 0
     for subject in subjects:
         if wiring.is_wiring(subject):
-            names.append(None)
+            names.append(seriesfile.WIRING)
+            continue
+        if selftests.is_selftests(subject):
+            names.append(seriesfile.SELFTESTS)
             continue
         number += 1
         names.append(patch_name(number, subject))
@@ -65,9 +69,10 @@ class Refreshed:
     unchanged: List[str] = field(default_factory=list)
     removed: List[str] = field(default_factory=list)
     wiring_skipped: int = 0
+    selftests_written: List[str] = field(default_factory=list)
 
 
-def refresh(git, patches_dir, branch, base=None, progress=print):
+def refresh(git, patches_dir, branch, base=None, progress=print, selftests_dir=None):
     patches_dir = Path(patches_dir)
     rng = resolve(git, branch, base)
     old = None
@@ -75,13 +80,20 @@ def refresh(git, patches_dir, branch, base=None, progress=print):
         old = seriesfile.parse((patches_dir / "series").read_text(), str(patches_dir / "series"))
     subjects = [s for _, s in rng.commits]
     names = plan_names(subjects)
-    if sum(1 for n in names if n is None) > 1:
-        raise UserError(f"branch {branch} has more than one wiring commit; keep one (rebase -i)")
+    for kind in (seriesfile.WIRING, seriesfile.SELFTESTS):
+        if names.count(kind) > 1:
+            raise UserError(f"branch {branch} has more than one {kind[1:]} commit; keep one (rebase -i)")
     result = Refreshed()
     for (sha, subject), name in zip(rng.commits, names):
-        if name is None:
+        if name == seriesfile.WIRING:
             result.wiring_skipped += 1
             progress(f"refresh: {sha[:12]} {subject}: the rendered wiring, kept as the series' comment line")
+            continue
+        if name == seriesfile.SELFTESTS:
+            folder = selftests_dir or patches_dir.parent / "selftests"
+            result.selftests_written = selftests.write_back(git, sha, folder)
+            progress(f"refresh: {sha[:12]} {subject}: the selftests, back into {folder} "
+                     f"({', '.join(result.selftests_written) or 'unchanged'})")
             continue
         text = git.must("format-patch", "-1", "--stdout", "--zero-commit", "--no-signature",
                         "--no-numbered", sha)
@@ -91,7 +103,7 @@ def refresh(git, patches_dir, branch, base=None, progress=print):
         else:
             target.write_text(text)
             result.written.append(name)
-    keep = {n for n in names if n}
+    keep = {n for n in names if not n.startswith("#")}
     for stale in (old.patches if old else ()):
         if stale not in keep and (patches_dir / stale).is_file():
             (patches_dir / stale).unlink()

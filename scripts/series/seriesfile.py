@@ -1,8 +1,9 @@
-"""`patches/series`: the patch files in order, and where the rendered syscall wiring goes.
+"""`patches/series`: the patch files in order, and where the rendered commits go.
 
-One patch file name a line; `#` starts a comment; a comment that mentions
-"syscall wiring" marks the place of the wiring commit, which is rendered for
-the tree at apply time (its table entries and number depend on the tree).
+One patch file name a line; `#` starts a comment. Two comments mark the place
+of a commit rendered at apply time rather than stored: one that mentions
+"syscall wiring" (its table entries and number depend on the tree) and one that
+mentions "selftests" (the project's selftests/, carried into the tree).
 """
 
 import re
@@ -12,18 +13,35 @@ from typing import Optional, Tuple
 
 from harness.errors import UserError
 
-WIRING_COMMENT = "# syscall wiring: rendered at apply time by refpage-ci syscalls render"
-_WIRING_RE = re.compile(r"^#.*\bsyscall wiring\b", re.I)
+WIRING = "#wiring"  # never a file name: a line starting with # is a comment
+SELFTESTS = "#selftests"
+COMMENTS = {
+    WIRING: "# syscall wiring: rendered at apply time by refpage-ci syscalls render",
+    SELFTESTS: "# selftests: rendered at apply time from the project's selftests/",
+}
+WIRING_COMMENT = COMMENTS[WIRING]
+_RENDERED_RE = ((WIRING, re.compile(r"^#.*\bsyscall wiring\b", re.I)),
+                (SELFTESTS, re.compile(r"^#\s*selftests\b", re.I)))
 
 
 @dataclass(frozen=True)
 class Entry:
-    name: Optional[str]  # the patch file; None for the wiring commit
+    name: Optional[str]  # the patch file; None for a rendered commit
     lineno: int
+    rendered: Optional[str] = None  # WIRING or SELFTESTS
 
     @property
     def wiring(self):
-        return self.name is None
+        return self.rendered == WIRING
+
+    @property
+    def selftests(self):
+        return self.rendered == SELFTESTS
+
+    @property
+    def item(self):
+        """What render() takes back: the file name, or the rendered commit's kind."""
+        return self.name or self.rendered
 
 
 @dataclass(frozen=True)
@@ -33,7 +51,7 @@ class Series:
 
     @property
     def patches(self):
-        return tuple(e.name for e in self.entries if not e.wiring)
+        return tuple(e.name for e in self.entries if not e.rendered)
 
     @property
     def has_wiring(self):
@@ -48,10 +66,11 @@ def parse(text, origin="series"):
         if not line:
             continue
         if line.startswith("#"):
-            if _WIRING_RE.match(line):
-                if any(e.wiring for e in entries):
-                    raise UserError(f"{origin}:{lineno}: a second syscall-wiring line; keep one")
-                entries.append(Entry(None, lineno))
+            kind = next((k for k, pattern in _RENDERED_RE if pattern.match(line)), None)
+            if kind:
+                if any(e.rendered == kind for e in entries):
+                    raise UserError(f"{origin}:{lineno}: a second {kind[1:]} line; keep one")
+                entries.append(Entry(None, lineno, kind))
             elif not entries:
                 header.append(raw.rstrip())
             continue
@@ -84,9 +103,9 @@ def load(patches_dir):
     return series
 
 
-def render(names_and_wiring, header=()):
-    """Series file text: entries are file names, or None for the wiring line."""
+def render(names, header=()):
+    """Series file text: entries are file names, or WIRING / SELFTESTS for a rendered commit's line."""
     lines = list(header)
-    for name in names_and_wiring:
-        lines.append(WIRING_COMMENT if name is None else name)
+    for name in names:
+        lines.append(COMMENTS.get(name) or name)
     return "\n".join(lines) + "\n"

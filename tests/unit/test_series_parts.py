@@ -24,15 +24,15 @@ def test_series_file_entries_wiring_and_header():
 
 def test_series_file_render_round_trips():
     s = seriesfile.parse((DATA / "series").read_text())
-    text = seriesfile.render([e.name for e in s.entries], s.header)
+    text = seriesfile.render([e.item for e in s.entries], s.header)
     again = seriesfile.parse(text)
-    assert again.entries == tuple(seriesfile.Entry(e.name, i) for i, e in enumerate(s.entries, 3))
+    assert again.entries == tuple(seriesfile.Entry(e.name, i, e.rendered) for i, e in enumerate(s.entries, 3))
     assert seriesfile.WIRING_COMMENT in text.splitlines()
 
 
 @pytest.mark.parametrize("text, message", [
     ("a.patch\na.patch\n", "listed twice"),
-    ("# syscall wiring\n# syscall wiring: again\n", "second syscall-wiring line"),
+    ("# syscall wiring\n# syscall wiring: again\n", "second wiring line"),
     ("sub/a.patch\n", "patches folder itself"),
     ("a.patch -p0\n", "quilt options"),
 ])
@@ -139,8 +139,10 @@ def test_patch_name_matches_git(tmp_path):
 
 
 def test_plan_names_skips_wiring_without_a_gap():
-    names = refresh.plan_names(["mm: a", "arm64: b", wiring.subject(), "selftests: c"])
-    assert names == ["0001-mm-a.patch", "0002-arm64-b.patch", None, "0003-selftests-c.patch"]
+    names = refresh.plan_names(["mm: a", "arm64: b", wiring.subject(), "selftests/mm: add reference page tests",
+                                "docs: c"])
+    assert names == ["0001-mm-a.patch", "0002-arm64-b.patch", seriesfile.WIRING, seriesfile.SELFTESTS,
+                     "0003-docs-c.patch"]
     assert wiring.is_wiring("arch: wire up the refpage_create syscall")
     assert not wiring.is_wiring("arch: wire up the refpage_create syscall for arm64 only")
 

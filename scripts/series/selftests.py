@@ -1,0 +1,164 @@
+"""The selftests commit: the project's selftests/ carried into the tree under tools/testing/selftests/mm/.
+
+Rendered at apply time, like the wiring, so the programs the harness runs and
+the ones the series carries are the same files: only the kselftest harness
+include changes (the tree's mm tests reach it as "../kselftest_harness.h").
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Tuple
+
+from harness.errors import UserError
+
+SUBJECT = "selftests/mm: add reference page tests"
+DEST = "tools/testing/selftests/mm"
+_LOCAL_INCLUDE = '#include "kselftest_harness.h"'
+_TREE_INCLUDE = '#include "../kselftest_harness.h"'
+_TESTS = re.compile(r"^TESTS\s*:=\s*(.*)$", re.M)
+_MTE = re.compile(r"^\$\(OUT\)/(\S+):\s*CFLAGS\s*\+=\s*\$\(MTE_CFLAGS\)", re.M)
+_MAKEFILE_ANCHOR = "TEST_PROGS := run_vmtests.sh"
+MTE_FLAGS = "-march=armv8.5-a+memtag"
+
+
+@dataclass(frozen=True)
+class Sources:
+    folder: Path
+    programs: Tuple[str, ...]   # built and run, one <name>.c each
+    mte: Tuple[str, ...]        # the programs built with MTE instructions on arm64
+    headers: Tuple[str, ...]
+
+    @property
+    def files(self):
+        return tuple(f"{p}.c" for p in self.programs) + self.headers
+
+
+def is_selftests(subject_line):
+    return subject_line.strip() == SUBJECT
+
+
+def sources(folder):
+    """The programs and headers the project's selftests/Makefile builds."""
+    folder = Path(folder)
+    makefile = folder / "Makefile"
+    if not makefile.is_file():
+        raise UserError(f"{makefile}: no such file; the selftests commit is rendered from selftests/Makefile")
+    text = makefile.read_text()
+    found = _TESTS.search(text)
+    if not found:
+        raise UserError(f"{makefile}: no `TESTS := ...` line naming the programs")
+    programs = tuple(found.group(1).split())
+    missing = [p for p in programs if not (folder / f"{p}.c").is_file()]
+    if missing:
+        raise UserError(f"{makefile} lists {', '.join(missing)} without a .c file in {folder}")
+    headers = tuple(sorted(p.name for p in folder.glob("*.h")))
+    return Sources(folder, programs, tuple(_MTE.findall(text)), headers)
+
+
+def to_tree(text):
+    return text.replace(_LOCAL_INCLUDE, _TREE_INCLUDE)
+
+
+def from_tree(text):
+    return text.replace(_TREE_INCLUDE, _LOCAL_INCLUDE)
+
+
+def makefile(text, src, origin):
+    """tools/testing/selftests/mm/Makefile with the programs added (unchanged if they are there)."""
+    missing = [p for p in src.programs if not re.search(rf"^TEST_GEN_FILES \+= {re.escape(p)}$", text, re.M)]
+    if not missing:
+        return text
+    if _MAKEFILE_ANCHOR not in text:
+        raise UserError(f"{origin}: no `{_MAKEFILE_ANCHOR}` line to add the refpage programs before; "
+                        "add them to TEST_GEN_FILES by hand in the tree, then apply again")
+    block = "".join(f"TEST_GEN_FILES += {p}\n" for p in missing) + "\n"
+    text = text.replace(_MAKEFILE_ANCHOR, block + _MAKEFILE_ANCHOR, 1)
+    mte = [p for p in src.mte if p in missing]
+    if mte:
+        rules = "".join(f"$(OUTPUT)/{p}: CFLAGS += {MTE_FLAGS}\n" for p in mte)
+        text = text.rstrip("\n") + f"\n\nifeq ($(ARCH),arm64)\n{rules}endif\n"
+    return text
+
+
+def gitignore(text, src):
+    have = set(text.splitlines())
+    extra = [p for p in src.programs if p not in have]
+    if not extra:
+        return text
+    return text.rstrip("\n") + "\n" + "".join(f"{p}\n" for p in extra)
+
+
+def changes(tree, src):
+    """{path in the tree: new text} for every file the commit writes or changes (nothing written)."""
+    tree = Path(tree)
+    out = {}
+    for name in src.files:
+        out[f"{DEST}/{name}"] = to_tree((src.folder / name).read_text())
+    for name, edit in (("Makefile", lambda t, o: makefile(t, src, o)), (".gitignore", lambda t, o: gitignore(t, src))):
+        path = tree / DEST / name
+        if not path.is_file():
+            raise UserError(f"{path}: no such file; this tree has no mm selftests to add the refpage tests to")
+        out[f"{DEST}/{name}"] = edit(path.read_text(), path)
+    return {p: t for p, t in out.items() if not (tree / p).is_file() or (tree / p).read_text() != t}
+
+
+def message(src, signoffs=()):
+    programs = ", ".join(src.programs)
+    lines = [SUBJECT, "",
+             *_wrap(f"Add the reference page selftests ({programs}): every rule of the refpage_create(2) "
+                    "contract, and one rt_* test per finding of the review of earlier versions, each "
+                    "failing while its bug is present."),
+             "",
+             *_wrap("These files are the refpage-ci project's selftests/, carried into the tree when the "
+                    "series is applied, so the tests the series is checked with are the ones it ships."),
+             ""]
+    lines += [f"Signed-off-by: {s}" for s in signoffs]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _wrap(text, width=72):
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + ([line] if line else [])
+
+
+def commit(git, folder, author, signoffs):
+    """Write the selftests into git's tree and commit them; None when the tree already has them."""
+    src = sources(folder)
+    todo = changes(git.tree, src)
+    if not todo:
+        return None, src
+    for path, text in todo.items():
+        target = Path(git.tree) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    git.must("add", "--", *todo)
+    args = ["commit", "--quiet", "--no-verify", "-F", "-"]
+    if author:
+        args.insert(1, f"--author={author}")
+    if not signoffs:
+        args.insert(1, "--signoff")
+    git.must(*args, input=message(src, signoffs), env=git.identity_env())
+    return git.rev("HEAD"), src
+
+
+def write_back(git, sha, folder):
+    """`series refresh`: the commit's copies of the project's files back into selftests/; the names changed."""
+    src = sources(folder)
+    changed = []
+    for name in src.files:
+        res = git("show", f"{sha}:{DEST}/{name}")
+        if not res.ok:
+            continue
+        text = from_tree(res.stdout)
+        target = src.folder / name
+        if target.read_text() != text:
+            target.write_text(text)
+            changed.append(name)
+    return changed
