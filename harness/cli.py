@@ -9,7 +9,7 @@ from . import doctor, machine as machines
 from .errors import StageFailed, UserError
 
 # Subcommands that live beside the harness; each module has register(subparsers).
-PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro")
+PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "scripts.bench.command")
 
 
 def _common(p):

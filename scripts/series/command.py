@@ -32,6 +32,8 @@ def register(subparsers):
     _range(p)
     p.add_argument("--version", "-v", type=int, required=True, help="series version (5 or later)")
     p.add_argument("--out", type=Path, help="output folder (default: out/series-v<N>)")
+    p.add_argument("--bench", action="append", default=[], metavar="JSON",
+                   help="put this `refpage-ci bench --json` report's table into the cover letter (repeatable)")
     p.set_defaults(func=export_command)
 
     p = sub.add_parser("refresh", help="write the applied branch's commits back into patches/")
@@ -91,7 +93,8 @@ def apply_command(args):
 def export_command(args):
     from .export import export
     out = args.out or Path("out") / f"series-v{args.version}"
-    export(Git(resolve_tree(args.tree)), _patches_dir(args.patches), args.version, out, args.branch, args.base)
+    export(Git(resolve_tree(args.tree)), _patches_dir(args.patches), args.version, out, args.branch, args.base,
+           bench=args.bench)
     return 0
 
 

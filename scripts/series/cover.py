@@ -93,15 +93,16 @@ def environment(patches_dir):
     return env
 
 
-def render(patches_dir, changelog, version, shortlog, diffstat, base_commit):
-    """The cover letter's body for `version`."""
+def render(patches_dir, changelog, version, shortlog, diffstat, base_commit, bench=""):
+    """The cover letter's body for `version`; `bench`: benchmark tables (refpage-ci bench), if any."""
     path = Path(patches_dir) / TEMPLATE
     if not path.is_file():
         raise UserError(f"{path}: no such file; write the cover letter template (jinja2) there")
     template = environment(patches_dir).get_template(TEMPLATE)
     text = template.render(title=changelog.title, summary=changelog.summary, version=version,
                            changelog=changelog.since_v4(version), shortlog=shortlog.rstrip("\n"),
-                           diffstat=diffstat.rstrip("\n"), base_commit=base_commit)
+                           diffstat=diffstat.rstrip("\n"), base_commit=base_commit,
+                           bench=bench.rstrip("\n"))
     return _squeeze_blank_lines(text)
 
 

@@ -23,10 +23,23 @@ def replace_cover(generated, title, body):
     return head.replace(MARK_SUBJECT, title) + "\n\n" + body + ("\n" + signature if signature else "")
 
 
-def export(git, patches_dir, version, out, branch, base=None, progress=print):
+def bench_tables(reports, tip, progress=print):
+    """The tables of `refpage-ci bench --json` reports, for the cover letter."""
+    from scripts.bench import report, table
+    texts = []
+    for path in reports:
+        data = report.load(path)
+        if data.get("commit") and data["commit"] != tip:
+            progress(f"export: note: {path} measured {data['commit'][:12]}, the series tip is {tip[:12]}")
+        texts.append(table.render(data))
+    return "\n".join(texts)
+
+
+def export(git, patches_dir, version, out, branch, base=None, progress=print, bench=()):
     rng = resolve(git, branch, base)
     changelog = cover.load_changelog(patches_dir)
     changelog.since_v4(version)  # fail before writing anything
+    tables = bench_tables(bench, rng.tip, progress)
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     stale = sorted(out.glob(f"v{version}-*.patch"))
@@ -38,7 +51,7 @@ def export(git, patches_dir, version, out, branch, base=None, progress=print):
     letter, patches = files[0], files[1:]
     shortlog = git.must("shortlog", f"{rng.base}..{rng.tip}")
     diffstat = git.must("diff", "--stat=72", "--summary", rng.base, rng.tip)
-    body = cover.render(patches_dir, changelog, version, shortlog, diffstat, rng.base)
+    body = cover.render(patches_dir, changelog, version, shortlog, diffstat, rng.base, tables)
     letter.write_text(replace_cover(letter.read_text(), changelog.title, body))
     mbox = out / f"v{version}-series.mbox"
     mbox.write_text("".join(p.read_text() for p in patches))

@@ -75,3 +75,12 @@ def test_long_change_wraps_as_a_bullet():
     lines = item.splitlines()
     assert lines[0].startswith("- ") and all(l.startswith("  ") for l in lines[1:])
     assert all(len(l) <= 72 for l in lines) and lines[-1].endswith("(fixes RT-x)")
+
+
+def test_bench_tables_go_after_the_summary():
+    text = cover.render(paths.PATCHES, cover.parse_changelog(CHANGELOG), 5, "", "", "0" * 40,
+                        bench="arm64 under tcg\n\nreal time (s):\n\ntouch_size/mmap_size   memset\n")
+    order = [text.index(s) for s in ("Reference pages.", "Benchmarks (`refpage-ci bench`",
+                                     "touch_size/mmap_size   memset", "Changes since v4:")]
+    assert order == sorted(order)
+    assert "Benchmarks" not in render(5)

@@ -1,0 +1,95 @@
+"""`refpage-ci bench`: the feature table in the guest, or (--tool) the tool's own speed."""
+
+import sys
+from pathlib import Path
+
+from harness import machine as machines, pipeline
+from harness.errors import StageFailed, UserError
+from harness.progress import Progress
+
+from . import cases
+
+
+def register(subparsers):
+    p = subparsers.add_parser(
+        "bench", help="the v4 cover letter's table in the guest (--tool: the tool's own speed)",
+        description="Boot the series kernel and run the v4 cover letter's microbenchmark (memset vs "
+                    "reference pages, plus one-byte vs full-page patterns and MTE pre-tagging) N times; "
+                    "print the medians and the improvement with its 95%% CI in the cover letter's layout. "
+                    "--tool measures the tool instead: cold builds, the warm cycle, boot to first test "
+                    "output, and virtme-ng's kernel config built on the same tree.")
+    p.add_argument("--arch", action="append", choices=machines.known_arches(),
+                   help="guest arch (repeatable with --tool; default there: all)")
+    p.add_argument("--tree", help="kernel checkout with the series applied (default: a worktree of the "
+                                  "default tree kept in the cache, the series applied to it)")
+    p.add_argument("--runs", type=int, default=10, help="runs per case; the table shows medians (default: 10)")
+    p.add_argument("--iterations", type=int, default=cases.ITERATIONS,
+                   help="map/touch/unmap iterations per run (default: %(default)s, as in v4)")
+    p.add_argument("--only", action="append", choices=[c.key for c in cases.COMPARISONS],
+                   help="only this comparison (repeatable; default: all that the arch supports)")
+    p.add_argument("--json", help="also write the report (samples, medians, intervals) here")
+    p.add_argument("--out", help="folder for logs and bench.json (default: out/bench-<arch>)")
+    p.add_argument("--tool", action="store_true", help="benchmark the tool itself (heavy: cold kernel builds)")
+    p.add_argument("--vng-arch", default="x86_64", choices=machines.known_arches(),
+                   help="--tool: the arch whose virtme-ng config is built for comparison (default: %(default)s)")
+    p.add_argument("--warm-runs", type=int, default=3, help="--tool: warm cycles measured (default: 3)")
+    p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
+    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
+    p.add_argument("--timeout", type=float, default=6 * 3600.0, help="the whole boot, in seconds")
+    p.add_argument("--command-timeout", type=float, default=3600.0, help="each run in the guest, in seconds")
+    p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
+    p.set_defaults(func=bench_command)
+
+
+def _check(args):
+    if args.runs < 1 or args.iterations < 1 or args.warm_runs < 1:
+        raise UserError("bench: --runs, --iterations and --warm-runs must be at least 1")
+    if not args.tool and (not args.arch or len(args.arch) != 1):
+        raise UserError("bench: give one --arch (arm64 or x86_64); --tool takes several")
+    if args.tree and not Path(args.tree).is_dir():
+        raise UserError(f"bench: --tree {args.tree}: no such folder; pass a kernel checkout with the series")
+
+
+def options(args, arch, tree, out=None):
+    return pipeline.Options(arch=arch, tree=tree, out=out, jobs=args.jobs, timeout=args.timeout,
+                            command_timeout=args.command_timeout, accel=args.accel,
+                            live=sys.stdout if args.verbose else None)
+
+
+def tree_for(args, progress):
+    if args.tree:
+        return args.tree
+    from .seriestree import series_worktree
+    return str(series_worktree(progress))
+
+
+def bench_command(args):
+    _check(args)
+    progress = Progress()
+    if args.tool:
+        from . import tool
+        return tool.main(args, tree_for(args, progress), progress)
+    return feature(args, progress)
+
+
+def feature(args, progress):
+    from . import guest, report, table
+    arch = args.arch[0]
+    comparisons = cases.comparisons_for(arch, args.only)
+    if not comparisons:
+        raise UserError(f"bench: --only {', '.join(args.only)}: nothing of that runs on {arch}")
+    opts = options(args, arch, tree_for(args, progress), args.out)
+    rep, outcome, prep = guest.run(opts, comparisons, args.runs, args.iterations, progress)
+    written = [report.write(rep, prep.out / "bench.json")]
+    if args.json:
+        written.append(report.write(rep, args.json))
+    print(table.render(rep), end="")
+    print(f"report: {', '.join(map(str, written))}; logs: {prep.out}", file=sys.stderr)
+    if outcome.splats:
+        raise StageFailed("bench: the kernel splatted during the benchmark; the figures are not to be "
+                          "trusted", pipeline.splat_report(outcome))
+    if outcome.error:
+        raise StageFailed(f"bench: {outcome.error}", "\n".join(outcome.console[-15:]))
+    if rep["errors"]:
+        raise StageFailed(f"bench: {len(rep['errors'])} measurement(s) failed", "\n".join(rep["errors"]))
+    return 0

@@ -1,0 +1,69 @@
+"""The feature benchmark: the guest program built for the kernel, run N times in one boot, read back."""
+
+import subprocess
+from pathlib import Path
+
+from harness import buildlock, paths, pipeline, selftests, tree as trees
+from harness.errors import StageFailed
+
+from . import cases, report
+
+SOURCE = paths.SELFTESTS / "bench"
+GUEST_PATH = "/usr/bin/refpage_bench"
+
+
+def build_program(prep, progress):
+    """make -C selftests/bench against the built kernel's uapi headers; returns the binary."""
+    out = Path(prep.build_dir) / "refpage-ci-bench"
+    cmd = ["make", "-C", str(SOURCE), f"OUT={out}", f"CC={prep.machine.compiler()}",
+           f"ARCH={prep.machine.name}", f"KHDR={selftests.headers(prep.build_dir)}"]
+    log = prep.out / "build.log"
+    with buildlock.held(prep.build_dir, progress), open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        res = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    if res.returncode:
+        tail = Path(log).read_text(errors="replace").splitlines()[-20:]
+        raise StageFailed(f"bench: building {SOURCE.name}/refpage_bench failed (exit {res.returncode}); "
+                          f"log: {log}", "\n".join(tail))
+    progress(f"bench: refpage_bench built for {prep.machine.name}")
+    return out / "refpage_bench"
+
+
+def commands(specs, runs, iterations):
+    """One guest command per run, each measuring every spec once, in the same order."""
+    line = f"{GUEST_PATH} -i {iterations} " + " ".join(s.arg() for s in specs)
+    return [(f"bench run {i}/{runs}", line) for i in range(1, runs + 1)]
+
+
+def collect(outcome):
+    samples = cases.Samples()
+    for res in outcome.results:
+        for text in res.output:
+            line = cases.parse_line(text)
+            if line:
+                samples.add(line)
+        if res.status not in (0, None) and not any(cases.parse_line(t) for t in res.output):
+            samples.errors.append(f"{res.name}: exit {res.status}: {' | '.join(res.output[-3:])}")
+    return samples
+
+
+def run(opts, comparisons, runs, iterations, progress, sizes=cases.SIZES):
+    """Boot once, run the program `runs` times; returns (report, outcome, prepared)."""
+    prep = pipeline.prepare(opts, "bench", progress)
+    prep.extra.append((GUEST_PATH, build_program(prep, progress)))
+    specs = cases.specs_for(comparisons, sizes)
+    progress(f"bench: {len(specs)} cases x {runs} runs of {iterations} iterations")
+    outcome = pipeline.boot(prep, commands(specs, runs, iterations), opts, progress)
+    missing = next((m for r in outcome.results if (m := cases.missing_feature(r.output))), None)
+    if missing:
+        raise StageFailed(f"bench: {missing} (tree {prep.tree}); apply the series first "
+                          f"(refpage-ci series apply --tree {prep.tree}) or leave --tree out to use "
+                          "the cached worktree with the series")
+    meta = {"arch": prep.machine.name, "accel": prep.meta.data.get("accel"),
+            "machine": f"{prep.machine.machine}, -cpu {prep.machine.cpu}, {prep.machine.smp} vCPUs, "
+                       f"{prep.machine.memory}",
+            "kernel_version": trees.kernel_version(prep.tree), "commit": trees.head_commit(prep.tree),
+            "tree": str(prep.tree), "runs": runs, "iterations": iterations,
+            "started": prep.meta.data.get("started"), "boot_seconds": outcome.boot_seconds}
+    return report.build(collect(outcome), comparisons, meta, sizes), outcome, prep

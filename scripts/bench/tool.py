@@ -1,0 +1,235 @@
+"""`refpage-ci bench --tool`: how fast the tool is on this machine.
+
+- cold build of each arch's kernel with our config, in a scratch build folder,
+  without ccache;
+- the warm cycle: touch mm/refpage.c, rebuild, boot, run the selftests;
+- boot to first test output: QEMU's start to the first TAP line;
+- virtme-ng's config built on the same tree, the same way, as the comparison.
+The light measurements come first, the heavy builds last.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from statistics import median
+
+from harness import (accel, build, config, kbuild, machine as machines, paths, pipeline, qemu,
+                     results, tree as trees)
+from harness.console import Console, ConsoleTimeout, GuestDied
+from harness.errors import StageFailed
+
+from . import hostload, report, vng
+
+WARM_GOAL = 30.0   # seconds, arm64
+RATIO_GOAL = 0.5   # our cold build / virtme-ng's
+TOUCHED = "mm/refpage.c"
+_FIRST_OUTPUT = r"TAP version \d+|1\.\.\d+|(?:not )?ok \d+"
+_STEP = re.compile(r"^\s{2}([A-Z][A-Z0-9_]{1,10})\s+(\S+)")
+
+
+def scratch_dir(name):
+    return paths.cache_dir() / "bench-scratch" / name
+
+
+@contextmanager
+def no_ccache():
+    saved = os.environ.get("CCACHE_DISABLE")
+    os.environ["CCACHE_DISABLE"] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("CCACHE_DISABLE")
+        else:
+            os.environ["CCACHE_DISABLE"] = saved
+
+
+def cold_build(arch, tree, out, jobs, progress):
+    """Our config and build in an empty folder, no ccache: (config s, build s)."""
+    machine = machines.load(arch)
+    folder = scratch_dir(f"{arch}-ours")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    log = out / f"cold-{arch}.log"
+    log.unlink(missing_ok=True)
+    requests = config.load_requests(config.fragment_files(machine))
+    try:
+        with no_ccache():
+            start = time.monotonic()
+            config.configure(machine, tree, folder, requests, trees.kernel_version(tree), log, progress)
+            configured = time.monotonic()
+            build.build(machine, tree, folder, log, jobs, progress)
+            done = time.monotonic()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"config_seconds": configured - start, "build_seconds": done - configured,
+            "total_seconds": done - start, "jobs": jobs, "log": str(log)}
+
+
+def _logged(cmd, cwd, log, what, progress):
+    start = time.monotonic()
+    steps = 0
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                errors="replace", stdin=subprocess.DEVNULL)
+        try:
+            for line in proc.stdout:
+                f.write(line)
+                m = _STEP.match(line)
+                if m:
+                    steps += 1
+                    progress.status(f"{what}: {time.monotonic() - start:4.0f}s {steps:5d} steps "
+                                    f"{m.group(1):7s} {m.group(2)}")
+            proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    if proc.returncode:
+        tail = Path(log).read_text(errors="replace").splitlines()[-20:]
+        raise StageFailed(f"bench --tool: {what} failed (exit {proc.returncode}); log: {log}", "\n".join(tail))
+    return time.monotonic() - start
+
+
+def vng_build(arch, tree, out, jobs, progress):
+    """virtme-ng's config and its fastest build (no modules) on the same tree: (config s, build s)."""
+    folder = scratch_dir(f"{arch}-vng")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    log = out / f"vng-{arch}.log"
+    log.unlink(missing_ok=True)
+    progress(f"vng: {' '.join(vng.config_command(arch, folder))} (log {log})")
+    try:
+        with no_ccache():
+            configured = _logged(vng.config_command(arch, folder), tree, log, "vng --kconfig", progress)
+            progress(f"vng: config in {configured:.0f}s; {' '.join(vng.build_command(arch, folder, jobs))}")
+            built = _logged(vng.build_command(arch, folder, jobs), tree, log, "vng --build", progress)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"config_seconds": configured, "build_seconds": built, "total_seconds": configured + built,
+            "jobs": jobs, "log": str(log)}
+
+
+def warm_cycle(opts, tree, progress):
+    """touch mm/refpage.c, then build, image, boot and the selftests, timed from the touch."""
+    start = time.monotonic()
+    os.utime(Path(tree) / TOUCHED)
+    prep = pipeline.prepare(opts, "bench-warm", progress)
+    commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
+    outcome = pipeline.boot(prep, commands, opts, progress)
+    total = time.monotonic() - start
+    collected = results.collect(prep.machine.name, outcome)
+    timings = prep.meta.data["timings"]
+    return {"total_seconds": total, "build_seconds": timings.get("build"), "image_seconds": timings.get("image"),
+            "boot_seconds": outcome.boot_seconds, "tests_seconds": sum(r.seconds for r in outcome.results),
+            "tests_passed": results.passed(collected, outcome)}
+
+
+def first_output(opts, progress, timeout=120.0):
+    """Seconds from QEMU's start to the first TAP line of the first selftest."""
+    prep = pipeline.prepare(opts, "bench-first", progress)
+    initrd = prep.image(progress)
+    acc, _ = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
+    argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
+    first = prep.selftests[0].name
+    with Console(argv, prep.out / "console.log") as con:
+        try:
+            con.wait_ready(timeout)
+            con.child.sendline(f"/selftests/{first}")
+            con.child.expect(_FIRST_OUTPUT, timeout=timeout)
+        except (ConsoleTimeout, GuestDied) as exc:
+            raise StageFailed(f"bench --tool: boot to first output: {exc}; log: {prep.out / 'console.log'}")
+        seconds = time.monotonic() - con.started
+        con.power_off()
+    return seconds
+
+
+def _median(rows, key):
+    values = [r[key] for r in rows if r.get(key) is not None]
+    return median(values) if values else None
+
+
+def measure(args, tree, out, progress):
+    arches = args.arch or machines.known_arches()
+    jobs = args.jobs or kbuild.default_jobs()
+    from .command import options
+    data = {"format": "refpage-ci-bench-tool/1", "tree": str(tree), "commit": trees.head_commit(tree),
+            "kernel_version": trees.kernel_version(tree), "cpus": os.cpu_count(), "jobs": jobs,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "load": {"start": hostload.sample()},
+            "warm": {}, "first_output": {}, "cold": {}, "vng": None}
+    for arch in arches:
+        opts = options(args, arch, tree, out / f"warm-{arch}")
+        progress(f"bench --tool: {arch}: bringing the build up to date before the warm cycles")
+        pipeline.prepare(opts, "bench-warm", progress)
+        cycles = [warm_cycle(opts, tree, progress) for _ in range(args.warm_runs)]
+        data["warm"][arch] = {"cycles": cycles, "median_seconds": _median(cycles, "total_seconds"),
+                              "median_build_seconds": _median(cycles, "build_seconds")}
+        progress(f"bench --tool: {arch}: warm cycle {data['warm'][arch]['median_seconds']:.1f}s (median)")
+        firsts = [first_output(options(args, arch, tree, out / f"first-{arch}"), progress)
+                  for _ in range(args.warm_runs)]
+        data["first_output"][arch] = {"seconds": firsts, "median_seconds": median(firsts)}
+    data["load"]["before_builds"] = hostload.sample()
+    for arch in arches:
+        progress(f"bench --tool: cold build of {arch} (scratch folder, no ccache, -j{jobs})")
+        data["cold"][arch] = cold_build(arch, tree, out, jobs, progress)
+        data["cold"][arch]["load_after"] = hostload.sample()
+    progress(f"bench --tool: virtme-ng's config for {args.vng_arch} on the same tree (no ccache, -j{jobs})")
+    data["vng"] = dict(vng_build(args.vng_arch, tree, out, jobs, progress), arch=args.vng_arch,
+                       load_after=hostload.sample())
+    ours = data["cold"].get(args.vng_arch) or cold_build(args.vng_arch, tree, out, jobs, progress)
+    data["ratio"] = ours["total_seconds"] / data["vng"]["total_seconds"]
+    data["load"]["end"] = hostload.sample()
+    return data
+
+
+def render(data):
+    lines = [f"tree {data['tree']} (Linux {data['kernel_version']} at {data['commit'][:12]}), "
+             f"{data['cpus']} CPUs, make -j{data['jobs']}",
+             f"host load: {_load(data['load']['start'])} at the start, {_load(data['load']['end'])} at the end",
+             "", "warm cycle (touch mm/refpage.c, rebuild, boot, run the selftests), median:"]
+    for arch, w in data["warm"].items():
+        c = w["cycles"][0]
+        goal = ""
+        if arch == "arm64":
+            goal = f"   goal < {WARM_GOAL:.0f} s: {'met' if w['median_seconds'] < WARM_GOAL else 'NOT met'}"
+        every = ", ".join(f"{x['total_seconds']:.1f}" for x in w["cycles"])
+        lines.append(f"  {arch:7s} {w['median_seconds']:6.1f} s  (first: build {c['build_seconds']:.1f}, "
+                     f"boot {c['boot_seconds']:.1f}, tests {c['tests_seconds']:.1f}; "
+                     f"all {len(w['cycles'])}: {every}){goal}")
+    lines += ["", "boot to first test output (QEMU start to the first TAP line), median:"]
+    for arch, f in data["first_output"].items():
+        lines.append(f"  {arch:7s} {f['median_seconds']:6.1f} s")
+    lines += ["", "cold build, our config (scratch folder, no ccache):"]
+    for arch, c in data["cold"].items():
+        lines.append(f"  {arch:7s} {c['total_seconds']:6.1f} s  (config {c['config_seconds']:.1f}, "
+                     f"build {c['build_seconds']:.1f}; load after {_load(c['load_after'])})")
+    v = data["vng"]
+    lines += ["", f"virtme-ng's config, same tree, {v['arch']} (vng --kconfig; vng --build --skip-modules):",
+              f"  {v['arch']:7s} {v['total_seconds']:6.1f} s  (config {v['config_seconds']:.1f}, "
+              f"build {v['build_seconds']:.1f}; load after {_load(v['load_after'])})",
+              "", f"ours / virtme-ng's ({v['arch']}): {data['ratio']:.2f}   goal <= {RATIO_GOAL}: "
+                  f"{'met' if data['ratio'] <= RATIO_GOAL else 'NOT met'}"]
+    return "\n".join(lines) + "\n"
+
+
+def _load(sample):
+    return f"load {sample['load1']:.1f}, {sample['compilers']} compiler processes"
+
+
+def main(args, tree, progress):
+    out = Path(args.out or "out/bench-tool").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    data = measure(args, Path(tree), out, progress)
+    written = [report.write(data, out / "tool.json")]
+    if args.json:
+        written.append(report.write(data, args.json))
+    print(render(data), end="")
+    print(f"report: {', '.join(map(str, written))}", file=sys.stderr)
+    return 0

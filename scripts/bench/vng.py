@@ -1,0 +1,33 @@
+"""virtme-ng's kernel config, built on the same tree: the comparison for our config's cold build.
+
+`vng --kconfig` runs virtme-configkernel --defconfig: the arch's defconfig,
+virtme's options appended, olddefconfig. `vng --build --skip-modules` then
+builds only the kernel image (its fastest build). Both get `O=<scratch>` so
+the tree stays clean, and no ccache.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+from harness.errors import UserError
+
+ARCH_NAMES = {"x86_64": "amd64", "arm64": "arm64"}  # vng --arch
+
+
+def executable():
+    local = Path(sys.executable).parent / "vng"
+    found = str(local) if local.is_file() else shutil.which("vng")
+    if not found:
+        raise UserError("bench --tool: virtme-ng is not installed; `.venv/bin/pip install virtme-ng` "
+                        "(or run `tox -e bench`, which installs it)")
+    return found
+
+
+def config_command(arch, build_dir):
+    return [executable(), "--kconfig", "--arch", ARCH_NAMES[arch], f"O={build_dir}"]
+
+
+def build_command(arch, build_dir, jobs):
+    return [executable(), "--build", "--skip-modules", "--arch", ARCH_NAMES[arch], "--jobs", str(jobs),
+            f"O={build_dir}"]
