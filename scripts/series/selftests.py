@@ -6,6 +6,7 @@ include changes (the tree's mm tests reach it as "../kselftest_harness.h").
 """
 
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Tuple
@@ -106,26 +107,15 @@ def changes(tree, src):
 def message(src, signoffs=()):
     programs = ", ".join(src.programs)
     lines = [SUBJECT, "",
-             *_wrap(f"Add the reference page selftests ({programs}): every rule of the refpage_create(2) "
+             *textwrap.wrap(f"Add the reference page selftests ({programs}): every rule of the refpage_create(2) "
                     "contract, and one rt_* test per finding of the review of earlier versions, each "
-                    "failing while its bug is present."),
+                    "failing while its bug is present.", 72, break_on_hyphens=False),
              "",
-             *_wrap("These files are the refpage-ci project's selftests/, carried into the tree when the "
-                    "series is applied, so the tests the series is checked with are the ones it ships."),
+             *textwrap.wrap("These files are the refpage-ci project's selftests/, carried into the tree when the "
+                    "series is applied, so the tests the series is checked with are the ones it ships.", 72, break_on_hyphens=False),
              ""]
     lines += [f"Signed-off-by: {s}" for s in signoffs]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _wrap(text, width=72):
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return lines + ([line] if line else [])
 
 
 def commit(git, folder, author, signoffs):
@@ -138,14 +128,7 @@ def commit(git, folder, author, signoffs):
         target = Path(git.tree) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
-    git.must("add", "--", *todo)
-    args = ["commit", "--quiet", "--no-verify", "-F", "-"]
-    if author:
-        args.insert(1, f"--author={author}")
-    if not signoffs:
-        args.insert(1, "--signoff")
-    git.must(*args, input=message(src, signoffs), env=git.identity_env())
-    return git.rev("HEAD"), src
+    return git.commit_rendered(list(todo), message(src, signoffs), author, signoffs), src
 
 
 def write_back(git, sha, folder):

@@ -1,6 +1,7 @@
 """The wiring commit: the syscall's table entries, rendered for the tree at hand, committed."""
 
 import re
+import textwrap
 
 from scripts.syscalls import discover, patch, render
 
@@ -27,22 +28,9 @@ def message(plan, changes, signoffs=()):
     for paragraph in (body, f"The number is the base tree's own: {reason}",
                       "These entries are rendered for each base tree by `refpage-ci syscalls render` "
                       "rather than kept as a patch: the next free number depends on the base."):
-        lines += _wrap(paragraph) + [""]
+        lines += textwrap.wrap(paragraph, 72, break_on_hyphens=False, break_long_words=False) + [""]
     lines += [f"Signed-off-by: {s}" for s in signoffs]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _wrap(text, width=72):
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    if line:
-        lines.append(line)
-    return lines
 
 
 def plan_for(tree, name=NAME, entry=ENTRY):
@@ -57,11 +45,5 @@ def commit(git, author, signoffs, name=NAME, entry=ENTRY):
     if not changes:
         return None, plan
     patch.write(git.tree, changes)
-    git.must("add", "--", *[c.path for c in changes])
-    args = ["commit", "--quiet", "--no-verify", "-F", "-"]
-    if author:
-        args.insert(1, f"--author={author}")
-    if not signoffs:  # the series carries none: at least the committer's, as checkpatch wants
-        args.insert(1, "--signoff")
-    git.must(*args, input=message(plan, changes, signoffs), env=git.identity_env())
-    return git.rev("HEAD"), plan
+    sha = git.commit_rendered([c.path for c in changes], message(plan, changes, signoffs), author, signoffs)
+    return sha, plan
