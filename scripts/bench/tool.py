@@ -71,14 +71,14 @@ def cold_build(arch, tree, out, jobs, progress):
             "total_seconds": done - start, "jobs": jobs, "log": str(log)}
 
 
-def _logged(cmd, cwd, log, what, progress):
+def _logged(cmd, cwd, env, log, what, progress):
     start = time.monotonic()
     steps = 0
     with open(log, "a") as f:
         f.write("$ " + " ".join(cmd) + "\n")
         f.flush()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                errors="replace", stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, errors="replace", stdin=subprocess.DEVNULL)
         try:
             for line in proc.stdout:
                 f.write(line)
@@ -107,10 +107,9 @@ def vng_build(arch, tree, out, jobs, progress):
     log.unlink(missing_ok=True)
     progress(f"vng: {' '.join(vng.config_command(arch, folder))} (log {log})")
     try:
-        with no_ccache():
-            configured = _logged(vng.config_command(arch, folder), tree, log, "vng --kconfig", progress)
-            progress(f"vng: config in {configured:.0f}s; {' '.join(vng.build_command(arch, folder, jobs))}")
-            built = _logged(vng.build_command(arch, folder, jobs), tree, log, "vng --build", progress)
+        configured = _logged(vng.config_command(arch, folder), tree, vng.env(), log, "vng --kconfig", progress)
+        progress(f"vng: config in {configured:.0f}s; {' '.join(vng.build_command(arch, folder, jobs))}")
+        built = _logged(vng.build_command(arch, folder, jobs), tree, vng.env(), log, "vng --build", progress)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"config_seconds": configured, "build_seconds": built, "total_seconds": configured + built,

@@ -6,6 +6,7 @@ builds only the kernel image (its fastest build). Both get `O=<scratch>` so
 the tree stays clean, and no ccache.
 """
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -31,3 +32,9 @@ def config_command(arch, build_dir):
 def build_command(arch, build_dir, jobs):
     return [executable(), "--build", "--skip-modules", "--arch", ARCH_NAMES[arch], "--jobs", str(jobs),
             f"O={build_dir}"]
+
+
+def env():
+    """vng runs virtme-configkernel by name: the folder it was installed in goes first on PATH."""
+    folder = str(Path(executable()).parent)
+    return dict(os.environ, PATH=folder + os.pathsep + os.environ.get("PATH", ""), CCACHE_DISABLE="1")

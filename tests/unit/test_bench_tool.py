@@ -1,0 +1,46 @@
+"""bench --tool: the summary's layout and goals, the virtme-ng command lines (pure parts)."""
+
+from scripts.bench import tool, vng
+
+LOAD = {"load1": 2.5, "compilers": 4}
+
+
+def _data(warm=25.0, ours=200.0, theirs=1000.0):
+    cycle = {"total_seconds": warm, "build_seconds": 12.0, "image_seconds": 0.1, "boot_seconds": 3.0,
+             "tests_seconds": 8.0, "tests_passed": True}
+    return {"tree": "/t", "commit": "c" * 40, "kernel_version": "6.12.117", "cpus": 2, "jobs": 3,
+            "load": {"start": LOAD, "end": LOAD},
+            "warm": {"arm64": {"cycles": [cycle, cycle], "median_seconds": warm}},
+            "first_output": {"arm64": {"seconds": [2.0, 2.2], "median_seconds": 2.1}},
+            "cold": {"x86_64": {"config_seconds": 5.0, "build_seconds": ours - 5.0, "total_seconds": ours,
+                                "load_after": LOAD}},
+            "vng": {"arch": "x86_64", "config_seconds": 10.0, "build_seconds": theirs - 10.0,
+                    "total_seconds": theirs, "load_after": LOAD},
+            "ratio": ours / theirs}
+
+
+def test_summary_says_whether_the_goals_are_met():
+    text = tool.render(_data())
+    assert "  arm64     25.0 s  (first: build 12.0, boot 3.0, tests 8.0; all 2: 25.0, 25.0)   goal < 30 s: met" in text
+    assert "  arm64      2.1 s" in text
+    assert "  x86_64   200.0 s  (config 5.0, build 195.0; load after load 2.5, 4 compiler processes)" in text
+    assert "ours / virtme-ng's (x86_64): 0.20   goal <= 0.5: met" in text
+    slow = tool.render(_data(warm=45.0, ours=600.0))
+    assert "goal < 30 s: NOT met" in slow and "goal <= 0.5: NOT met" in slow
+
+
+def test_vng_commands_build_out_of_tree(monkeypatch):
+    monkeypatch.setattr(vng, "executable", lambda: "/venv/bin/vng")
+    assert vng.config_command("x86_64", "/s") == ["/venv/bin/vng", "--kconfig", "--arch", "amd64", "O=/s"]
+    assert vng.build_command("arm64", "/s", 3) == ["/venv/bin/vng", "--build", "--skip-modules", "--arch",
+                                                   "arm64", "--jobs", "3", "O=/s"]
+    env = vng.env()
+    assert env["PATH"].startswith("/venv/bin:") and env["CCACHE_DISABLE"] == "1"
+
+
+def test_no_ccache_restores_the_environment(monkeypatch):
+    monkeypatch.delenv("CCACHE_DISABLE", raising=False)
+    with tool.no_ccache():
+        import os
+        assert os.environ["CCACHE_DISABLE"] == "1"
+    assert "CCACHE_DISABLE" not in os.environ
