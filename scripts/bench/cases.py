@@ -95,15 +95,15 @@ class Samples:
             self.maxrss_kib.setdefault(line.spec, []).append(line.maxrss_kib)
 
 
-_LINE = re.compile(r"^bench case=(?P<case>\S+) mmap=(?P<mmap>\d+) touch=(?P<touch>\d+) "
+_LINE = re.compile(r"bench case=(?P<case>\S+) mmap=(?P<mmap>\d+) touch=(?P<touch>\d+) "
                    r"iterations=\d+ (?P<rest>.*)$")
 _FIGURES = re.compile(r"^seconds=(?P<s>[0-9.]+) maxrss_kib=(?P<rss>\d+)$")
-_MISSING = re.compile(r"^bench error=(?P<why>.*)$")
+_MISSING = re.compile(r"bench error=(?P<why>.*)$")
 
 
 def parse_line(text):
     """One line of the guest program's output, or None for anything else (kernel lines, noise)."""
-    m = _LINE.match(text.strip())
+    m = _LINE.search(text.strip())  # the first line may carry the shell's prompts before it
     if not m:
         return None
     spec = Spec(m["case"], int(m["mmap"]), int(m["touch"]))
@@ -121,7 +121,7 @@ def parse_line(text):
 def missing_feature(lines):
     """The program's one-line reason when the kernel lacks refpage_create, else None."""
     for text in lines:
-        m = _MISSING.match(text.strip())
+        m = _MISSING.search(text.strip())
         if m:
             return m["why"]
     return None

@@ -36,6 +36,9 @@ def test_parse_figures_skip_error_and_noise():
     bad = cases.parse_line("bench case=refpage mmap=4096 touch=0 iterations=10 seconds=x")
     assert bad.error.startswith("unreadable figures")
     assert cases.parse_line("<4>[ 1.0] bench case=... not ours") is None
+    prompted = cases.parse_line("/root # rci-c1495f91> bench case=memset mmap=4096000 touch=4096 "
+                                "iterations=10 seconds=0.309473 maxrss_kib=4280")
+    assert (prompted.spec.case, prompted.seconds) == ("memset", 0.309473)
     assert cases.parse_line("TAP version 13") is None
 
 
