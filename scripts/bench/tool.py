@@ -131,9 +131,8 @@ def warm_cycle(opts, tree, progress):
             "tests_passed": results.passed(collected, outcome)}
 
 
-def first_output(opts, progress, timeout=120.0):
+def first_output(prep, opts, progress, timeout=120.0):
     """Seconds from QEMU's start to the first TAP line of the first selftest."""
-    prep = pipeline.prepare(opts, "bench-first", progress)
     initrd = prep.image(progress)
     acc, _ = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
     argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
@@ -171,8 +170,9 @@ def measure(args, tree, out, progress):
         data["warm"][arch] = {"cycles": cycles, "median_seconds": _median(cycles, "total_seconds"),
                               "median_build_seconds": _median(cycles, "build_seconds")}
         progress(f"bench --tool: {arch}: warm cycle {data['warm'][arch]['median_seconds']:.1f}s (median)")
-        firsts = [first_output(options(args, arch, tree, out / f"first-{arch}"), progress)
-                  for _ in range(args.warm_runs)]
+        first_opts = options(args, arch, tree, out / f"first-{arch}")
+        prep = pipeline.prepare(first_opts, "bench-first", progress)
+        firsts = [first_output(prep, first_opts, progress) for _ in range(args.warm_runs)]
         data["first_output"][arch] = {"seconds": firsts, "median_seconds": median(firsts)}
     data["load"]["before_builds"] = hostload.sample()
     for arch in arches:

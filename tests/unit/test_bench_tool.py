@@ -44,3 +44,13 @@ def test_no_ccache_restores_the_environment(monkeypatch):
         import os
         assert os.environ["CCACHE_DISABLE"] == "1"
     assert "CCACHE_DISABLE" not in os.environ
+
+
+def test_series_digest_follows_the_patches(tmp_path):
+    from scripts.bench.seriestree import series_digest
+    (tmp_path / "series").write_text("0001-a.patch\n")
+    (tmp_path / "0001-a.patch").write_text("Subject: a\n")
+    first = series_digest(tmp_path)
+    assert series_digest(tmp_path) == first
+    (tmp_path / "0001-a.patch").write_text("Subject: b\n")
+    assert series_digest(tmp_path) != first
