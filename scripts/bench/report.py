@@ -10,18 +10,18 @@ from statistics import median
 from harness.errors import UserError
 
 from . import stats
-from .cases import SIZES
+from .cases import SIZES, Spec
 
 FORMAT = "refpage-ci-bench/1"
 METRICS = ("seconds", "maxrss_kib")
 METHOD = (f"median of each case's runs; improvement = 1 - median(candidate) / median(baseline); "
           f"{stats.LEVEL:.0%} CI: percentile bootstrap of that ratio, {stats.RESAMPLES} resamples "
-          f"of both samples, seed {stats.SEED}")
+          f"of both samples, seed {stats.SEED}; x% +/- y% covers that interval")
 
 
 def _row(samples, comp, touch, mmap, metric):
-    base = getattr(samples, metric).get(_spec(comp.baseline, mmap, touch))
-    cand = getattr(samples, metric).get(_spec(comp.candidate, mmap, touch))
+    base = getattr(samples, metric).get(Spec(comp.baseline, mmap, touch))
+    cand = getattr(samples, metric).get(Spec(comp.candidate, mmap, touch))
     if not base or not cand:
         return None
     imp = stats.improvement(base, cand)
@@ -30,15 +30,10 @@ def _row(samples, comp, touch, mmap, metric):
             "plus_minus": imp.plus_minus, "proven": imp.proven, "runs": [len(base), len(cand)]}
 
 
-def _spec(case, mmap, touch):
-    from .cases import Spec
-    return Spec(case, mmap, touch)
-
-
 def _skip_reason(samples, comp, sizes):
     for touch, mmap in sizes:
         for case in (comp.baseline, comp.candidate):
-            reason = samples.skipped.get(_spec(case, mmap, touch))
+            reason = samples.skipped.get(Spec(case, mmap, touch))
             if reason:
                 return reason
     return None
