@@ -32,7 +32,10 @@ def register(subparsers):
     p.add_argument("--tool", action="store_true", help="benchmark the tool itself (heavy: cold kernel builds)")
     p.add_argument("--vng-arch", default="x86_64", choices=machines.known_arches(),
                    help="--tool: the arch whose virtme-ng config is built for comparison (default: %(default)s)")
-    p.add_argument("--warm-runs", type=int, default=3, help="--tool: warm cycles measured (default: 3)")
+    p.add_argument("--warm-runs", type=int, default=3, help="--tool: warm cycles and first-output boots "
+                                                             "measured (default: 3)")
+    p.add_argument("--steps", action="append", choices=("warm", "first", "cold", "vng"),
+                   help="--tool: only these measurements (repeatable; default: all)")
     p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
     p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
     p.add_argument("--timeout", type=float, default=6 * 3600.0, help="the whole boot, in seconds")

@@ -2,7 +2,8 @@
 
 - cold build of each arch's kernel with our config, in a scratch build folder,
   without ccache;
-- the warm cycle: touch mm/refpage.c, rebuild, boot, run the selftests;
+- the warm cycle: touch mm/refpage.c, rebuild (without ccache, as after an
+  edit), boot, run the selftests;
 - boot to first test output: QEMU's start to the first TAP line;
 - virtme-ng's config built on the same tree, the same way, as the comparison.
 The light measurements come first, the heavy builds last.
@@ -120,7 +121,8 @@ def warm_cycle(opts, tree, progress):
     """touch mm/refpage.c, then build, image, boot and the selftests, timed from the touch."""
     start = time.monotonic()
     os.utime(Path(tree) / TOUCHED)
-    prep = pipeline.prepare(opts, "bench-warm", progress)
+    with no_ccache():  # ccache would find the touched file unchanged: an edit costs a real compile
+        prep = pipeline.prepare(opts, "bench-warm", progress)
     commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
     outcome = pipeline.boot(prep, commands, opts, progress)
     total = time.monotonic() - start
@@ -154,36 +156,53 @@ def _median(rows, key):
     return median(values) if values else None
 
 
-def measure(args, tree, out, progress):
-    arches = args.arch or machines.known_arches()
-    jobs = args.jobs or kbuild.default_jobs()
+STEPS = ("warm", "first", "cold", "vng")
+
+
+def _warm(args, arch, tree, out, progress):
     from .command import options
+    opts = options(args, arch, tree, out / f"warm-{arch}")
+    progress(f"bench --tool: {arch}: bringing the build up to date before the warm cycles")
+    pipeline.prepare(opts, "bench-warm", progress)
+    cycles = [warm_cycle(opts, tree, progress) for _ in range(args.warm_runs)]
+    progress(f"bench --tool: {arch}: warm cycle {_median(cycles, 'total_seconds'):.1f}s (median)")
+    return {"cycles": cycles, "median_seconds": _median(cycles, "total_seconds"),
+            "median_build_seconds": _median(cycles, "build_seconds")}
+
+
+def _first(args, arch, tree, out, progress):
+    from .command import options
+    opts = options(args, arch, tree, out / f"first-{arch}")
+    prep = pipeline.prepare(opts, "bench-first", progress)
+    firsts = [first_output(prep, opts, progress) for _ in range(args.warm_runs)]
+    return {"seconds": firsts, "median_seconds": median(firsts)}
+
+
+def measure(args, tree, out, progress):
+    """The light steps first, then the heavy builds; `args.steps` picks some (default: all)."""
+    arches = args.arch or machines.known_arches()
+    steps = args.steps or STEPS
+    jobs = args.jobs or kbuild.default_jobs()
     data = {"format": "refpage-ci-bench-tool/1", "tree": str(tree), "commit": trees.head_commit(tree),
             "kernel_version": trees.kernel_version(tree), "cpus": os.cpu_count(), "jobs": jobs,
             "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "load": {"start": hostload.sample()},
-            "warm": {}, "first_output": {}, "cold": {}, "vng": None}
+            "warm": {}, "first_output": {}, "cold": {}, "vng": None, "ratio": None}
     for arch in arches:
-        opts = options(args, arch, tree, out / f"warm-{arch}")
-        progress(f"bench --tool: {arch}: bringing the build up to date before the warm cycles")
-        pipeline.prepare(opts, "bench-warm", progress)
-        cycles = [warm_cycle(opts, tree, progress) for _ in range(args.warm_runs)]
-        data["warm"][arch] = {"cycles": cycles, "median_seconds": _median(cycles, "total_seconds"),
-                              "median_build_seconds": _median(cycles, "build_seconds")}
-        progress(f"bench --tool: {arch}: warm cycle {data['warm'][arch]['median_seconds']:.1f}s (median)")
-        first_opts = options(args, arch, tree, out / f"first-{arch}")
-        prep = pipeline.prepare(first_opts, "bench-first", progress)
-        firsts = [first_output(prep, first_opts, progress) for _ in range(args.warm_runs)]
-        data["first_output"][arch] = {"seconds": firsts, "median_seconds": median(firsts)}
-    data["load"]["before_builds"] = hostload.sample()
-    for arch in arches:
+        if "warm" in steps:
+            data["warm"][arch] = _warm(args, arch, tree, out, progress)
+        if "first" in steps:
+            data["first_output"][arch] = _first(args, arch, tree, out, progress)
+    for arch in arches if "cold" in steps else ():
         progress(f"bench --tool: cold build of {arch} (scratch folder, no ccache, -j{jobs})")
-        data["cold"][arch] = cold_build(arch, tree, out, jobs, progress)
-        data["cold"][arch]["load_after"] = hostload.sample()
-    progress(f"bench --tool: virtme-ng's config for {args.vng_arch} on the same tree (no ccache, -j{jobs})")
-    data["vng"] = dict(vng_build(args.vng_arch, tree, out, jobs, progress), arch=args.vng_arch,
-                       load_after=hostload.sample())
-    ours = data["cold"].get(args.vng_arch) or cold_build(args.vng_arch, tree, out, jobs, progress)
-    data["ratio"] = ours["total_seconds"] / data["vng"]["total_seconds"]
+        data["cold"][arch] = dict(cold_build(arch, tree, out, jobs, progress), load_after=hostload.sample())
+    if "vng" in steps:
+        progress(f"bench --tool: virtme-ng's config for {args.vng_arch} on the same tree (no ccache, -j{jobs})")
+        data["vng"] = dict(vng_build(args.vng_arch, tree, out, jobs, progress), arch=args.vng_arch,
+                           load_after=hostload.sample())
+        if args.vng_arch not in data["cold"]:
+            data["cold"][args.vng_arch] = dict(cold_build(args.vng_arch, tree, out, jobs, progress),
+                                               load_after=hostload.sample())
+        data["ratio"] = data["cold"][args.vng_arch]["total_seconds"] / data["vng"]["total_seconds"]
     data["load"]["end"] = hostload.sample()
     return data
 
@@ -191,8 +210,9 @@ def measure(args, tree, out, progress):
 def render(data):
     lines = [f"tree {data['tree']} (Linux {data['kernel_version']} at {data['commit'][:12]}), "
              f"{data['cpus']} CPUs, make -j{data['jobs']}",
-             f"host load: {_load(data['load']['start'])} at the start, {_load(data['load']['end'])} at the end",
-             "", "warm cycle (touch mm/refpage.c, rebuild, boot, run the selftests), median:"]
+             f"host load: {_load(data['load']['start'])} at the start, {_load(data['load']['end'])} at the end"]
+    if data["warm"]:
+        lines += ["", "warm cycle (touch mm/refpage.c, rebuild without ccache, boot, run the selftests), median:"]
     for arch, w in data["warm"].items():
         c = w["cycles"][0]
         goal = ""
@@ -202,14 +222,18 @@ def render(data):
         lines.append(f"  {arch:7s} {w['median_seconds']:6.1f} s  (first: build {c['build_seconds']:.1f}, "
                      f"boot {c['boot_seconds']:.1f}, tests {c['tests_seconds']:.1f}; "
                      f"all {len(w['cycles'])}: {every}){goal}")
-    lines += ["", "boot to first test output (QEMU start to the first TAP line), median:"]
+    if data["first_output"]:
+        lines += ["", "boot to first test output (QEMU start to the first TAP line), median:"]
     for arch, f in data["first_output"].items():
         lines.append(f"  {arch:7s} {f['median_seconds']:6.1f} s")
-    lines += ["", "cold build, our config (scratch folder, no ccache):"]
+    if data["cold"]:
+        lines += ["", "cold build, our config (scratch folder, no ccache):"]
     for arch, c in data["cold"].items():
         lines.append(f"  {arch:7s} {c['total_seconds']:6.1f} s  (config {c['config_seconds']:.1f}, "
                      f"build {c['build_seconds']:.1f}; load after {_load(c['load_after'])})")
     v = data["vng"]
+    if not v:
+        return "\n".join(lines) + "\n"
     lines += ["", f"virtme-ng's config, same tree, {v['arch']} (vng --kconfig; vng --build --skip-modules):",
               f"  {v['arch']:7s} {v['total_seconds']:6.1f} s  (config {v['config_seconds']:.1f}, "
               f"build {v['build_seconds']:.1f}; load after {_load(v['load_after'])})",

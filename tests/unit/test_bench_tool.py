@@ -29,6 +29,12 @@ def test_summary_says_whether_the_goals_are_met():
     assert "goal < 30 s: NOT met" in slow and "goal <= 0.5: NOT met" in slow
 
 
+def test_summary_of_some_steps_only():
+    data = dict(_data(), cold={}, vng=None, ratio=None)
+    text = tool.render(data)
+    assert "warm cycle" in text and "cold build" not in text and "virtme-ng" not in text
+
+
 def test_vng_commands_build_out_of_tree(monkeypatch):
     monkeypatch.setattr(vng, "executable", lambda: "/venv/bin/vng")
     assert vng.config_command("x86_64", "/s") == ["/venv/bin/vng", "--kconfig", "--arch", "amd64", "O=/s"]
