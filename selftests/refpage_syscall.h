@@ -7,13 +7,16 @@
 #include <unistd.h>
 #include <asm/unistd.h>
 
+/* How refpage_create() fails where the kernel lacks it */
+#define REFPAGE_NOSYS ENOSYS
+
 static inline int refpage_create(const void *content, unsigned int size, unsigned long flags)
 {
 #ifdef __NR_refpage_create
 	return syscall(__NR_refpage_create, content, size, flags);
 #else
 	(void)content; (void)size; (void)flags;
-	errno = ENOSYS;
+	errno = REFPAGE_NOSYS;
 	return -1;
 #endif
 }

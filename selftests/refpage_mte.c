@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reference pages and arm64 MTE: a PROT_MTE mapping of a refpage is
+ * pre-tagged with the tags of the content, before and after the first write,
+ * in synchronous and asynchronous tag check modes.  Elsewhere these tests
+ * SKIP.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "refpage_util.h"
+
+static bool mte_arch(void)
+{
+#ifdef __aarch64__
+	return true;
+#else
+	return false;
+#endif
+}
+
+#define NO_MTE "no MTE: QEMU needs -machine virt,mte=on -cpu max"
+
+/* MTE itself, without reference pages: the guest is set up right */
+TEST(anonymous_tag_checks)
+{
+	unsigned char v;
+	char *m;
+
+	if (!mte_arch())
+		SKIP(return, MTE_ONLY_ARM64);
+	ASSERT_TRUE(mte_available()) TH_LOG(NO_MTE);
+	ASSERT_EQ(0, mte_set_mode(PR_MTE_TCF_SYNC));
+	m = mmap(NULL, psize, PROT_READ | PROT_WRITE | PROT_MTE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	mte_set_tag(mte_tag_ptr(m, 3));
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(m, 3), 42));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(m, 3), &v));
+	ASSERT_EQ(42, v);
+	ASSERT_EQ(SEGV_MTESERR, mte_try_load(mte_tag_ptr(m, 5), &v));
+	munmap(m, psize);
+}
+
+/* In synchronous mode the kernel checks the content's tag too */
+TEST(content_read_with_wrong_tag_efault)
+{
+	char *c;
+
+	if (!mte_arch())
+		SKIP(return, MTE_ONLY_ARM64);
+	ASSERT_TRUE(mte_available()) TH_LOG(NO_MTE);
+	ASSERT_EQ(0, mte_set_mode(PR_MTE_TCF_SYNC));
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	c = mmap(NULL, psize, PROT_READ | PROT_WRITE | PROT_MTE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, c);
+	mte_set_tag(mte_tag_ptr(c, 6));
+	mte_set_tag(mte_tag_ptr(c + 16, 9));
+	ASSERT_FAILS_WITH(EFAULT, refpage_create(mte_tag_ptr(c, 6), 32, 0));
+	ASSERT_FAILS_WITH(EFAULT, refpage_create(mte_tag_ptr(c, 5), 16, 0));
+	munmap(c, psize);
+}
+
+FIXTURE(mte) {
+	char *content;
+	int fd;
+	char *map;
+	size_t len;
+};
+
+FIXTURE_VARIANT(mte) {
+	unsigned long mode;
+	int fault;	/* the si_code of a tag check fault */
+};
+
+FIXTURE_VARIANT_ADD(mte, sync) {
+	.mode = PR_MTE_TCF_SYNC,
+	.fault = SEGV_MTESERR,
+};
+
+FIXTURE_VARIANT_ADD(mte, async) {
+	.mode = PR_MTE_TCF_ASYNC,
+	.fault = SEGV_MTEAERR,
+};
+
+FIXTURE_SETUP(mte)
+{
+	self->fd = -1;
+	self->map = MAP_FAILED;
+	self->content = MAP_FAILED;
+	if (!mte_arch())
+		SKIP(return, MTE_ONLY_ARM64);
+	ASSERT_TRUE(mte_available()) TH_LOG(NO_MTE);
+	ASSERT_EQ(0, mte_set_mode(variant->mode));
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	self->content = mmap(NULL, psize, PROT_READ | PROT_WRITE | PROT_MTE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->content);
+	self->len = 4 * psize;
+}
+
+FIXTURE_TEARDOWN(mte)
+{
+	if (self->map != MAP_FAILED)
+		munmap(self->map, self->len);
+	if (self->content != MAP_FAILED)
+		munmap(self->content, psize);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/*
+ * A refpage of @size bytes of @byte, whose granules are tagged @tags in
+ * turn, and a mapping of it with @prot.  The content is read with tag checks
+ * off, since one pointer has one tag.
+ */
+static int map_tagged(char *content, unsigned long mode, unsigned char byte,
+		      unsigned int size, const unsigned int *tags,
+		      unsigned int ntags, int prot, int *fd, char **map,
+		      size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i * MTE_GRANULE < psize; i++)
+		mte_set_tag(mte_tag_ptr(content + i * MTE_GRANULE,
+					tags[i % ntags]));
+	for (i = 0; i < size; i++)
+		*(char *)mte_tag_ptr(content + i,
+				     tags[i / MTE_GRANULE % ntags]) = byte;
+	if (mte_set_mode(0))
+		return -1;
+	*fd = refpage_create(mte_tag_ptr(content, tags[0]), size, 0);
+	if (mte_set_mode(mode) || *fd < 0)
+		return -1;
+	*map = mmap(NULL, len, prot, MAP_PRIVATE, *fd, 0);
+	return *map == MAP_FAILED ? -1 : 0;
+}
+
+#define MAP_TAGGED(byte, size, tags, ntags, prot)			\
+	map_tagged(self->content, variant->mode, byte, size, tags, ntags,	\
+		   prot, &self->fd, &self->map, self->len)
+
+#define RW_MTE (PROT_READ | PROT_WRITE | PROT_MTE)
+
+TEST_F(mte, untouched_pages_carry_content_tags)
+{
+	unsigned int tag = 3;
+	unsigned char v;
+	char *p;
+
+	ASSERT_EQ(0, MAP_TAGGED(0, psize, &tag, 1, RW_MTE));
+	for (p = self->map; p < self->map + self->len; p += psize + 48) {
+		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p, 3), &v))
+			TH_LOG("a load with the content's tag faulted");
+		ASSERT_EQ(0, v);
+		ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p, 4), &v))
+			TH_LOG("a load with another tag did not fault");
+		ASSERT_EQ(3, mte_get_tag(p));
+	}
+}
+
+/* Zeros uniformly tagged: the copy is made with DC GZVA */
+TEST_F(mte, first_write_keeps_uniform_tag)
+{
+	unsigned int tag = 3;
+	unsigned char v;
+	char *p;
+
+	ASSERT_EQ(0, MAP_TAGGED(0, psize, &tag, 1, RW_MTE));
+	p = self->map + psize;
+	ASSERT_EQ(variant->fault, mte_try_store(mte_tag_ptr(p, 4), 1))
+		TH_LOG("a first write with another tag did not fault");
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(p + 100, 3), 7));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 100, 3), &v));
+	ASSERT_EQ(7, v);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + psize - 1, 3), &v))
+		TH_LOG("the copy lost the tag");
+	ASSERT_EQ(0, v);
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p + 200, 2), &v));
+	ASSERT_EQ(3, mte_get_tag(p + psize - MTE_GRANULE));
+	ASSERT_EQ(3, mte_get_tag(self->map));
+}
+
+TEST_F(mte, granule_tags_repeat_with_pattern)
+{
+	unsigned int tags[2] = { 6, 9 };
+	unsigned char v;
+	char *p = self->map;
+	size_t g;
+
+	ASSERT_EQ(0, MAP_TAGGED(0xab, 32, tags, 2, RW_MTE));
+	p = self->map;
+	for (g = 0; g < psize / MTE_GRANULE; g += 7)
+		ASSERT_EQ(tags[g % 2], mte_get_tag(p + g * MTE_GRANULE))
+			TH_LOG("granule %zu", g);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 64 + 3, 6), &v));
+	ASSERT_EQ(0xab, v);
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p + 80 + 3, 6), &v));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 80 + 3, 9), &v));
+}
+
+/* A pattern of two differently tagged granules: copied with its tags */
+TEST_F(mte, first_write_keeps_granule_tags)
+{
+	unsigned int tags[2] = { 6, 9 };
+	unsigned char v;
+	char *p;
+
+	ASSERT_EQ(0, MAP_TAGGED(0xab, 32, tags, 2, RW_MTE));
+	p = self->map + 2 * psize;
+	(void)mte_try_load(mte_tag_ptr(p, 6), &v);
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(p + 16, 9), 1))
+		TH_LOG("the first write, with the right tag, faulted");
+	ASSERT_EQ(9, mte_get_tag(p + 48));
+	ASSERT_EQ(6, mte_get_tag(p + 32));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 33, 6), &v));
+	ASSERT_EQ(0xab, v);
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p + 33, 9), &v));
+	ASSERT_EQ(1, *(char *)mte_tag_ptr(p + 16, 9));
+}
+
+TEST_F(mte, untagged_content_is_tag_0)
+{
+	unsigned char plain[16], v;
+	char *m;
+
+	memset(plain, 0x5a, sizeof(plain));
+	self->fd = refpage_map(plain, 16, self->len, RW_MTE, (void **)&m);
+	self->map = m;
+	ASSERT_NE(MAP_FAILED, m);
+	ASSERT_EQ(0, mte_try_load(m + 10, &v));
+	ASSERT_EQ(0x5a, v);
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(m + 10, 1), &v));
+	ASSERT_EQ(0, mte_try_store(m + 20, 1));
+	ASSERT_EQ(0x5a, m[21]);
+	ASSERT_EQ(0, mte_get_tag(m + 32));
+}
+
+TEST_F(mte, mapping_without_prot_mte_is_unchecked)
+{
+	unsigned int tags[2] = { 6, 9 };
+	unsigned char v;
+
+	ASSERT_EQ(0, MAP_TAGGED(0xab, 32, tags, 2,
+				PROT_READ | PROT_WRITE));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + 16, 2), &v));
+	ASSERT_EQ(0xab, v);
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(self->map + psize, 2), 1));
+}
+
+/* Tags come with the reference page even when PROT_MTE comes later */
+TEST_F(mte, mprotect_adds_prot_mte)
+{
+	unsigned int tags[2] = { 6, 9 };
+	unsigned char v;
+	char *p;
+
+	ASSERT_EQ(0, MAP_TAGGED(0xab, 32, tags, 2,
+				PROT_READ | PROT_WRITE));
+	p = self->map;
+	read_fault(p);
+	ASSERT_EQ(0, mprotect(p, self->len, RW_MTE));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 16, 9), &v));
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p + 16, 6), &v));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + psize + 16, 9), &v));
+}
+
+TEST_F(mte, fork_keeps_tags)
+{
+	unsigned int tag = 5;
+	unsigned char v;
+	pid_t pid;
+
+	ASSERT_EQ(0, MAP_TAGGED(0x11, 64, &tag, 1, RW_MTE));
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(self->map, 5), 2));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map, 5), &v));
+		ASSERT_EQ(2, v);
+		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + psize, 5), &v));
+		ASSERT_EQ(0x11, v);
+		ASSERT_EQ(variant->fault,
+			  mte_try_load(mte_tag_ptr(self->map + psize, 6), &v));
+		ASSERT_EQ(0, mte_try_store(mte_tag_ptr(self->map + psize, 5), 3));
+		_exit(0);
+	}
+	ASSERT_CHILD_OK(pid);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + psize, 5), &v));
+	ASSERT_EQ(0x11, v);
+}
+
+TEST_F(mte, dontneed_keeps_tags)
+{
+	unsigned int tag = 12;
+	unsigned char v;
+
+	ASSERT_EQ(0, MAP_TAGGED(0, psize, &tag, 1, RW_MTE));
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(self->map, 12), 9));
+	ASSERT_EQ(0, madvise(self->map, self->len, MADV_DONTNEED));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map, 12), &v));
+	ASSERT_EQ(0, v);
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(self->map, 11), &v));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,673 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reproducers of the refpage review-thread findings, one test per finding,
+ * named after its id (RT-shared-write is rt_shared_write, ...).  Each fails
+ * with a message of its own while its bug is in the kernel and passes on the
+ * fixed series; run one with `refpage_rt -t rt_<id>`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/userfaultfd.h>
+
+#include "kselftest_harness.h"
+#include "refpage_util.h"
+
+static unsigned char pat16[16] = "RT-refpage-pat!";
+
+/*
+ * RT-shared-write: a writable MAP_SHARED mapping must not be able to write
+ * the reference page; mmap(MAP_SHARED) fails with EINVAL.
+ */
+TEST(rt_shared_write)
+{
+	char *shared, *fresh;
+	int fd, err;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	fd = refpage_create(pat16, 16, 0);
+	ASSERT_LE(0, fd);
+	shared = mmap(NULL, 2 * psize, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fd, 0);
+	err = errno;
+	if (shared != MAP_FAILED) {
+		unsigned char c;
+
+		try_load(shared, &c);
+		try_store(shared + 3, 'X');
+		try_store(shared + psize + 5, 'Y');
+	}
+	fresh = mmap(NULL, 2 * psize, PROT_READ, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, fresh);
+	ASSERT_PATTERN(fresh, 2 * psize, pat16, 16)
+		TH_LOG("a store through MAP_SHARED changed the reference page");
+	ASSERT_EQ(MAP_FAILED, shared)
+		TH_LOG("mmap(MAP_SHARED, PROT_WRITE) of a refpage succeeded");
+	ASSERT_EQ(EINVAL, err);
+	munmap(fresh, 2 * psize);
+	close(fd);
+}
+
+/* Enough pages that a leak of one per refpage beats memcg's charge batching */
+#define NR_LEAK 512
+
+/*
+ * RT-refcount: read faults map the reference page without taking a page
+ * reference or a map count per PTE; its /proc/kpagecount does not grow, and
+ * the page is freed with its last user.
+ */
+TEST(rt_refcount)
+{
+	size_t n = 4096, i;
+	__u64 pfn, before, after;
+	struct memcg cg;
+	char *m;
+	int fd, code;
+	pid_t pid;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	fd = refpage_map(pat16, 16, n * psize, PROT_READ, (void **)&m);
+	ASSERT_NE(MAP_FAILED, m);
+	read_fault(m);
+	pfn = pagemap_pfn(m);
+	ASSERT_TRUE(pfn) TH_LOG("no PFN in /proc/self/pagemap (not root?)");
+	before = kpage_mapcount(pfn);
+	ASSERT_NE(~0ULL, before) TH_LOG("no /proc/kpagecount");
+	for (i = 0; i < n; i++)
+		read_fault(m + i * psize);
+	after = kpage_mapcount(pfn);
+	ASSERT_EQ(before, after)
+		TH_LOG("%zu read faults took the reference page's count from %llu to %llu",
+		       n, (unsigned long long)before, (unsigned long long)after);
+	for (i = 0; i < n; i += 97)
+		ASSERT_EQ(pfn, pagemap_pfn(m + i * psize))
+			TH_LOG("page %zu is not the reference page", i);
+	ASSERT_EQ(0, smaps_kb(m, "Rss"))
+		TH_LOG("read-faulted reference pages count in RSS");
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (i = 0; i < n; i += 3)
+			read_fault(m + i * psize);
+		ASSERT_EQ(before, kpage_mapcount(pfn))
+			TH_LOG("fork and faults in the child counted the reference page");
+		_exit(0);
+	}
+	ASSERT_CHILD_OK(pid);
+	munmap(m, n * psize);
+	close(fd);
+
+	/* A reference taken per fault would never be dropped: a leak */
+	ASSERT_EQ(0, memcg_make(&cg, "rt_refcount"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		long start, leaked;
+		int k;
+
+		ASSERT_EQ(0, memcg_enter(&cg));
+		start = memcg_current(&cg);
+		for (k = 0; k < NR_LEAK; k++) {
+			fd = refpage_map(pat16, 16, 16 * psize, PROT_READ,
+					 (void **)&m);
+			ASSERT_NE(MAP_FAILED, m);
+			for (i = 0; i < 16; i++)
+				read_fault(m + i * psize);
+			munmap(m, 16 * psize);
+			close(fd);
+		}
+		leaked = memcg_current(&cg) - start;
+		ASSERT_GT(NR_LEAK / 2 * psize, leaked)
+			TH_LOG("%d mapped and closed refpages left %ld bytes charged",
+			       NR_LEAK, leaked);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, wait_exit(pid, &code));
+	memcg_remove(&cg);
+	ASSERT_EQ(0, code);
+}
+
+/*
+ * RT-vma-merge: a refpage VMA never merges with a neighbouring anonymous VMA,
+ * whichever side it is on, and each keeps its contents.
+ */
+TEST(rt_vma_merge)
+{
+	char *area, *ref, *anon;
+	int fd, side;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	fd = refpage_create(pat16, 16, 0);
+	ASSERT_LE(0, fd);
+	for (side = 0; side < 2; side++) {
+		/* Between two PROT_NONE guard pages, so nothing else merges */
+		area = mmap(NULL, 6 * psize, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, area);
+		area += psize;
+		anon = area + (side ? 2 * psize : 0);
+		ref = area + (side ? 0 : 2 * psize);
+		ASSERT_EQ(anon, mmap(anon, 2 * psize, PROT_READ,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				     -1, 0));
+		ASSERT_EQ(ref, mmap(ref, 2 * psize, PROT_READ,
+				    MAP_PRIVATE | MAP_FIXED, fd, 0));
+		ASSERT_EQ(0, mprotect(area, 4 * psize, PROT_READ | PROT_WRITE));
+		anon[0] = 1;
+		ref[1] = 2;
+		ASSERT_EQ(0, mprotect(area, 4 * psize, PROT_READ));
+		ASSERT_EQ(0, mprotect(area, 4 * psize, PROT_READ | PROT_WRITE));
+
+		ASSERT_EQ(2 * psize / 1024, smaps_kb(anon, "Size"))
+			TH_LOG("the anonymous VMA merged with the refpage VMA %s it",
+			       side ? "before" : "after");
+		ASSERT_EQ(2 * psize / 1024, smaps_kb(ref, "Size"));
+		ASSERT_EQ(1, anon[0]);
+		ASSERT_EQ(2, ref[1]);
+		ASSERT_EQ(0, madvise(area, 4 * psize, MADV_DONTNEED));
+		ASSERT_EQ(0, anon[0]);
+		ASSERT_EQ(0, anon[psize + 9]) TH_LOG("anonymous memory reads the pattern");
+		ASSERT_PATTERN(ref, 2 * psize, pat16, 16)
+			TH_LOG("the refpage side lost its pattern");
+		munmap(area - psize, 6 * psize);
+	}
+	close(fd);
+}
+
+#define NR_ACCOUNTED 1024
+
+/*
+ * RT-gfp-account: the reference page is charged to the caller's memory
+ * cgroup, and a full cgroup makes refpage_create() fail with ENOMEM.
+ */
+TEST(rt_gfp_account)
+{
+	static int fds[NR_ACCOUNTED + 256];
+	struct rlimit rl = { 8 * NR_ACCOUNTED, 8 * NR_ACCOUNTED };
+	struct memcg cg;
+	int code, i;
+	pid_t pid;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	ASSERT_EQ(0, memcg_make(&cg, "rt_gfp_account"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		long start, grew;
+
+		memset(fds, 0xff, sizeof(fds));
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+		/* Grow the descriptor table now, not under the limit */
+		ASSERT_LE(0, dup2(0, 6 * NR_ACCOUNTED));
+		close(6 * NR_ACCOUNTED);
+		/* No victim for the memcg OOM killer: the charge must fail */
+		ASSERT_EQ(0, write_str("/proc/self/oom_score_adj", "-1000"));
+		ASSERT_EQ(0, memcg_enter(&cg));
+
+		start = memcg_current(&cg);
+		for (i = 0; i < NR_ACCOUNTED; i++) {
+			fds[i] = refpage_create(pat16, 16, 0);
+			ASSERT_LE(0, fds[i]) TH_LOG("refpage %d: %s", i, strerror(errno));
+		}
+		grew = memcg_current(&cg) - start;
+		ASSERT_LE(NR_ACCOUNTED * psize * 3 / 4, grew)
+			TH_LOG("%d refpages charged %ld bytes: not their pages",
+			       NR_ACCOUNTED, grew);
+
+		ASSERT_EQ(0, memcg_set_max(&cg, memcg_current(&cg) + 32 * psize));
+		for (; i < NR_ACCOUNTED + 256; i++) {
+			fds[i] = refpage_create(pat16, 16, 0);
+			if (fds[i] < 0)
+				break;
+		}
+		ASSERT_GT(NR_ACCOUNTED + 256, i)
+			TH_LOG("%d refpages created with 32 pages left below memory.max",
+			       i - NR_ACCOUNTED);
+		ASSERT_EQ(ENOMEM, errno);
+		for (i = 0; i < NR_ACCOUNTED + 256 && fds[i] >= 0; i++)
+			close(fds[i]);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, wait_exit(pid, &code));
+	memcg_remove(&cg);
+	ASSERT_EQ(0, code);
+}
+
+/*
+ * RT-content-copy: the content is copied with copy_from_user(): any
+ * alignment works, unreadable bytes give EFAULT, and on arm64 the content's
+ * MTE tags go along.
+ */
+TEST(rt_content_copy)
+{
+	char *buf, *m;
+	int fd;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	buf = mmap(NULL, 3 * psize, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	pattern_fill((unsigned char *)buf, 2 * psize, PATTERN_DISTINCT, 5);
+
+	fd = refpage_map(buf + 3, 4, psize, PROT_READ, (void **)&m);
+	ASSERT_LE(0, fd) TH_LOG("content at an odd address: %s", strerror(errno));
+	ASSERT_PATTERN(m, psize, buf + 3, 4);
+	munmap(m, psize);
+	close(fd);
+
+	fd = refpage_map(buf + psize - 8, 16, psize, PROT_READ, (void **)&m);
+	ASSERT_LE(0, fd) TH_LOG("content across two pages: %s", strerror(errno));
+	ASSERT_PATTERN(m, psize, buf + psize - 8, 16);
+	munmap(m, psize);
+	close(fd);
+
+	/* Never written: the zero page, read-only */
+	ASSERT_EQ(0, mprotect(buf + 2 * psize, psize, PROT_READ));
+	fd = refpage_map(buf + 2 * psize + 32, 32, psize, PROT_READ, (void **)&m);
+	ASSERT_LE(0, fd) TH_LOG("content in a read-only page: %s", strerror(errno));
+	ASSERT_EQ(0, m[psize - 1]);
+	munmap(m, psize);
+	close(fd);
+
+	ASSERT_EQ(0, munmap(buf + psize, psize));
+	ASSERT_FAILS_WITH(EFAULT, refpage_create(buf + psize - 8, 16, 0))
+		TH_LOG("content running into an unmapped page");
+	ASSERT_EQ(0, mprotect(buf, psize, PROT_NONE));
+	ASSERT_FAILS_WITH(EFAULT, refpage_create(buf + 64, 16, 0))
+		TH_LOG("PROT_NONE content");
+	munmap(buf, psize);
+	munmap(buf + 2 * psize, psize);
+
+	if (!mte_available())
+		return;
+	ASSERT_EQ(0, mte_set_mode(PR_MTE_TCF_SYNC));
+	buf = mmap(NULL, psize, PROT_READ | PROT_WRITE | PROT_MTE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	mte_set_tag(mte_tag_ptr(buf + 16, 7));
+	fd = refpage_map(mte_tag_ptr(buf + 16, 7), 16, psize,
+			 PROT_READ | PROT_MTE, (void **)&m);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(7, mte_get_tag(m + psize - 16))
+		TH_LOG("the content's MTE tag was not copied");
+	munmap(m, psize);
+	munmap(buf, psize);
+	close(fd);
+}
+
+/*
+ * RT-page-size: the interface is not tied to 4K pages: every power-of-two
+ * pattern up to the running kernel's PAGE_SIZE works, and no larger one.
+ */
+TEST(rt_page_size)
+{
+	unsigned char *pat = malloc(2 * psize);
+	unsigned int size;
+	char *m;
+	int fd;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	ASSERT_NE(NULL, pat);
+	TH_LOG("PAGE_SIZE is %ld", psize);
+	for (size = 1; size <= psize; size *= 2) {
+		pattern_fill(pat, size, PATTERN_DISTINCT, size);
+		fd = refpage_map(pat, size, 2 * psize, PROT_READ | PROT_WRITE,
+				 (void **)&m);
+		ASSERT_LE(0, fd)
+			TH_LOG("size %u refused with %ld-byte pages: %s", size,
+			       psize, strerror(errno));
+		ASSERT_PATTERN(m, 2 * psize, pat, size)
+			TH_LOG("size %u, %ld-byte pages", size, psize);
+		m[psize + psize / 2] ^= 0xff;
+		ASSERT_PATTERN(m + psize, psize / 2, pat, size)
+			TH_LOG("size %u: the copy on write", size);
+		munmap(m, 2 * psize);
+		close(fd);
+	}
+	ASSERT_FAILS_WITH(EINVAL, refpage_create(pat, 2 * psize, 0));
+	free(pat);
+}
+
+/* Map, fault, fork, move, unmap refpage mappings: no page is mishandled */
+static void churn(int rounds)
+{
+	size_t len = 32 * psize;
+	char *m, *q;
+	int fd, r, i, code;
+	pid_t pid;
+
+	for (r = 0; r < rounds; r++) {
+		fd = refpage_map(pat16, 16, len, PROT_READ | PROT_WRITE,
+				 (void **)&m);
+		if (m == MAP_FAILED)
+			_exit(10);
+		for (i = 0; i < 32; i++)
+			read_fault(m + i * psize);
+		m[5 * psize] = 1;
+		pid = fork();
+		if (!pid) {
+			if (m[5 * psize] != 1)
+				_exit(11);
+			m[6 * psize] = 2;
+			munmap(m + 8 * psize, 8 * psize);
+			madvise(m, 8 * psize, MADV_DONTNEED);
+			_exit(0);
+		}
+		if (pid < 0 || wait_exit(pid, &code) != pid || code)
+			_exit(12);
+		q = mremap(m, len, 2 * len, MREMAP_MAYMOVE);
+		if (q == MAP_FAILED)
+			_exit(13);
+		for (i = 32; i < 64; i += 3)
+			read_fault(q + i * psize);
+		if (q[5 * psize] != 1 ||
+		    pattern_mismatch(q + 6 * psize, psize, pat16, 16) >= 0)
+			_exit(14);
+		madvise(q, len, MADV_DONTNEED);
+		madvise(q, 2 * len, MADV_COLD);
+		madvise(q, 2 * len, MADV_PAGEOUT);
+		mprotect(q, len, PROT_READ);
+		smaps_kb(q, "Rss");
+		if (pattern_mismatch(q, 2 * len, pat16, 16) >= 0)
+			_exit(15);
+		munmap(q + 4 * psize, 4 * psize);
+		close(fd);
+		munmap(q, 2 * len);
+	}
+	_exit(0);
+}
+
+/*
+ * RT-zeropage-refcount: the reference page is a special page like the zero
+ * page; mm walks must never treat it as a normal one ("Bad page map", "Bad
+ * rss-counter state", VM_WARN).  The harness checks the console as well.
+ */
+TEST(rt_zeropage_refcount)
+{
+	char line[512];
+	const char *splat;
+	int kmsg, code;
+	pid_t pid;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	kmsg = kmsg_mark();
+	ASSERT_LE(0, kmsg) TH_LOG("/dev/kmsg: %s", strerror(errno));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		churn(50);
+	ASSERT_EQ(pid, wait_exit(pid, &code));
+	splat = kmsg_splat(kmsg, line, sizeof(line));
+	ASSERT_EQ(NULL, splat) TH_LOG("the kernel reported: %s", splat);
+	ASSERT_EQ(0, code);
+}
+
+/*
+ * RT-error-path: refpage_create() failing with EMFILE frees what it
+ * allocated: thousands of failures leave the memory cgroup's usage where it
+ * was.
+ */
+TEST(rt_error_path)
+{
+	int n = 4096, code;
+	struct memcg cg;
+	pid_t pid;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	ASSERT_EQ(0, memcg_make(&cg, "rt_error_path"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct rlimit rl;
+		long start, grew;
+		int i, spare;
+
+		ASSERT_EQ(0, memcg_enter(&cg));
+		spare = open("/dev/null", O_RDONLY);
+		ASSERT_LE(0, spare);
+		rl.rlim_cur = spare + 1;
+		rl.rlim_max = spare + 1;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+		ASSERT_FAILS_WITH(EMFILE, refpage_create(pat16, 16, 0));
+		start = memcg_current(&cg);
+		for (i = 0; i < n; i++)
+			ASSERT_FAILS_WITH(EMFILE, refpage_create(pat16, 16, 0));
+		grew = memcg_current(&cg) - start;
+		ASSERT_GT(n / 8 * psize, grew)
+			TH_LOG("%d calls failing with EMFILE left %ld bytes charged",
+			       n, grew);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, wait_exit(pid, &code));
+	memcg_remove(&cg);
+	ASSERT_EQ(0, code);
+}
+
+/*
+ * RT-thp: no huge page (nor the huge zero page) in a refpage VMA, whatever
+ * MADV_HUGEPAGE and MADV_COLLAPSE ask: it would read as zeros.
+ */
+TEST(rt_thp)
+{
+	unsigned long pmd = 0;
+	char *raw, *m;
+	int fd, err;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	read_ulong("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &pmd);
+	ASSERT_TRUE(pmd) TH_LOG("no THP in this kernel");
+	fd = refpage_create(pat16, 16, 0);
+	ASSERT_LE(0, fd);
+	raw = mmap(NULL, 3 * pmd, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_NORESERVE, fd, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	m = (char *)(((uintptr_t)raw + pmd - 1) & ~(pmd - 1));
+	ASSERT_EQ(0, madvise(m, 2 * pmd, MADV_HUGEPAGE));
+
+	ASSERT_PATTERN(m, 4 * psize, pat16, 16)
+		TH_LOG("a read fault mapped a huge (zero) page");
+	m[pmd + 100] = 1;
+	ASSERT_PATTERN(m + pmd, 100, pat16, 16)
+		TH_LOG("a write fault allocated a huge page");
+	ASSERT_PATTERN_AT(m + pmd, 101, 4 * psize, pat16, 16)
+		TH_LOG("a write fault allocated a huge page");
+	err = madvise(m, 2 * pmd, MADV_COLLAPSE) ? errno : 0;
+	ASSERT_EQ(-1, pattern_mismatch_sampled(m, pmd, pat16, 16))
+		TH_LOG("MADV_COLLAPSE zero-filled the untouched pages");
+	ASSERT_PATTERN_AT(m + pmd, 101, 4 * psize, pat16, 16);
+	ASSERT_EQ(0, smaps_kb(m, "AnonHugePages"));
+	ASSERT_EQ(EINVAL, err) TH_LOG("MADV_COLLAPSE: %s", strerror(err));
+	munmap(raw, 3 * pmd);
+	close(fd);
+}
+
+/*
+ * RT-mte-tags: on arm64 with MTE the reference page carries the content's
+ * tags, and so does the copy made on the first write.
+ */
+TEST(rt_mte_tags)
+{
+	char *c, *m, *p;
+	unsigned char v;
+	int fd;
+
+#ifndef __aarch64__
+	SKIP(return, MTE_ONLY_ARM64);
+#endif
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	ASSERT_TRUE(mte_available())
+		TH_LOG("no MTE: QEMU needs -machine virt,mte=on -cpu max");
+	ASSERT_EQ(0, mte_set_mode(PR_MTE_TCF_SYNC));
+	c = mmap(NULL, psize, PROT_READ | PROT_WRITE | PROT_MTE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, c);
+
+	/* 32 bytes of 0xab in two granules tagged 6 and 9: the copy path */
+	memset(c, 0xab, 32);
+	mte_set_tag(mte_tag_ptr(c, 6));
+	mte_set_tag(mte_tag_ptr(c + 16, 9));
+	ASSERT_EQ(0, mte_set_mode(0));
+	fd = refpage_create(mte_tag_ptr(c, 6), 32, 0);
+	ASSERT_EQ(0, mte_set_mode(PR_MTE_TCF_SYNC));
+	ASSERT_LE(0, fd);
+	m = mmap(NULL, 4 * psize, PROT_READ | PROT_WRITE | PROT_MTE,
+		 MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, m);
+
+	p = m + psize;
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 64, 6), &v))
+		TH_LOG("untouched page: a load with the content's tag faulted");
+	ASSERT_EQ(0xab, v);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 80, 9), &v));
+	ASSERT_EQ(SEGV_MTESERR, mte_try_load(mte_tag_ptr(p + 64, 9), &v))
+		TH_LOG("untouched page: a load with the wrong tag did not fault");
+
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(p + 16, 9), 1))
+		TH_LOG("the first write, with the right tag, faulted");
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 96, 6), &v))
+		TH_LOG("the copy lost the content's tags");
+	ASSERT_EQ(0xab, v);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + psize - 16, 9), &v));
+	ASSERT_EQ(SEGV_MTESERR, mte_try_load(mte_tag_ptr(p + 96, 9), &v))
+		TH_LOG("after the first write: a load with the wrong tag did not fault");
+	ASSERT_EQ(9, mte_get_tag(p + 48));
+	munmap(m, 4 * psize);
+	close(fd);
+
+	/* Zeros tagged 3 throughout: the DC GZVA path (no memset: DC ZVA) */
+	for (p = c; p < c + psize; p += MTE_GRANULE)
+		mte_set_tag(mte_tag_ptr(p, 3));
+	for (p = c; p < c + psize; p++)
+		*(char *)mte_tag_ptr(p, 3) = 0;
+	fd = refpage_create(mte_tag_ptr(c, 3), psize, 0);
+	ASSERT_LE(0, fd);
+	m = mmap(NULL, 2 * psize, PROT_READ | PROT_WRITE | PROT_MTE,
+		 MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(m + 200, 3), &v));
+	ASSERT_EQ(SEGV_MTESERR, mte_try_load(mte_tag_ptr(m + 200, 4), &v));
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(m + 8, 3), 1));
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(m + psize - 1, 3), &v))
+		TH_LOG("after the first write of zeros tagged 3: the tag is gone");
+	ASSERT_EQ(0, v);
+	ASSERT_EQ(SEGV_MTESERR, mte_try_load(mte_tag_ptr(m + 200, 4), &v));
+	munmap(m, 2 * psize);
+	munmap(c, psize);
+	close(fd);
+}
+
+/*
+ * RT-force-write: a FOLL_FORCE write (/proc/self/mem, ptrace) into a
+ * read-only refpage mapping copies the page; the reference page is never
+ * written.
+ */
+TEST(rt_force_write)
+{
+	char *ro, *fresh, v = 'F';
+	int fd, mem, status;
+	pid_t pid;
+	long word;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	fd = refpage_map(pat16, 16, 4 * psize, PROT_READ, (void **)&ro);
+	ASSERT_NE(MAP_FAILED, ro);
+	read_fault(ro + psize);
+	mem = open("/proc/self/mem", O_RDWR);
+	ASSERT_LE(0, mem);
+	ASSERT_EQ(1, pwrite(mem, &v, 1, (uintptr_t)ro + 3));
+	ASSERT_EQ(1, pwrite(mem, &v, 1, (uintptr_t)ro + psize + 3));
+	close(mem);
+	ASSERT_EQ(v, ro[3]);
+	ASSERT_EQ(v, ro[psize + 3]);
+	ASSERT_PATTERN_AT(ro, 2 * psize, 4 * psize, pat16, 16)
+		TH_LOG("a write to /proc/self/mem reached the reference page");
+	fresh = mmap(NULL, 4 * psize, PROT_READ, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, fresh);
+	ASSERT_PATTERN(fresh, 4 * psize, pat16, 16)
+		TH_LOG("a write to /proc/self/mem reached the reference page");
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		_exit(ro[2 * psize] == v ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	word = ptrace(PTRACE_PEEKDATA, pid, ro + 2 * psize, 0);
+	memcpy(&word, &v, 1);
+	ASSERT_EQ(0, ptrace(PTRACE_POKEDATA, pid, ro + 2 * psize, word));
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, pid, 0, 0));
+	ASSERT_CHILD_OK(pid);
+	ASSERT_PATTERN_AT(ro, 2 * psize, 4 * psize, pat16, 16)
+		TH_LOG("PTRACE_POKEDATA in the child reached the reference page");
+	ASSERT_PATTERN(fresh, 4 * psize, pat16, 16)
+		TH_LOG("PTRACE_POKEDATA in the child reached the reference page");
+	munmap(fresh, 4 * psize);
+	munmap(ro, 4 * psize);
+	close(fd);
+}
+
+/*
+ * RT-uffd: userfaultfd on a refpage VMA is refused with EINVAL; were it
+ * accepted, resolving a fault with UFFDIO_ZEROPAGE would map zeros.
+ */
+TEST(rt_uffd)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zero = { .mode = 0 };
+	char *m;
+	int ufd, fd, ret, err;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	ufd = syscall(__NR_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	ASSERT_LE(0, ufd) TH_LOG("userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(ufd, UFFDIO_API, &api));
+	fd = refpage_map(pat16, 16, 4 * psize, PROT_READ | PROT_WRITE,
+			 (void **)&m);
+	ASSERT_NE(MAP_FAILED, m);
+	reg.range.start = (uintptr_t)m;
+	reg.range.len = 4 * psize;
+	ret = ioctl(ufd, UFFDIO_REGISTER, &reg);
+	err = errno;
+	if (!ret) {
+		zero.range.start = (uintptr_t)m;
+		zero.range.len = 2 * psize;
+		ioctl(ufd, UFFDIO_ZEROPAGE, &zero);
+		ASSERT_PATTERN(m, 2 * psize, pat16, 16)
+			TH_LOG("UFFDIO_ZEROPAGE replaced the pattern with zeros");
+	}
+	ASSERT_EQ(-1, ret) TH_LOG("UFFDIO_REGISTER on a refpage VMA succeeded");
+	ASSERT_EQ(EINVAL, err);
+	munmap(m, 4 * psize);
+	close(fd);
+	close(ufd);
+}
+
+TEST_HARNESS_MAIN
