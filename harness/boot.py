@@ -3,37 +3,63 @@
 import shlex
 import sys
 import time
+from pathlib import Path
 
 from . import pipeline, qemu, accel, results, selftests
 from .console import Console
 from .errors import UserError
 from .progress import Progress
+from .remote import options as remote_options
 
 EXIT_TIMEOUT = 124
 
 
-def options(args):
-    return pipeline.Options(arch=args.arch, tree=args.tree, out=args.out, jobs=args.jobs,
+def options(args, arch=None, out=None):
+    return pipeline.Options(arch=arch or _arches(args, several=False)[0], tree=args.tree,
+                            out=out or args.out, jobs=args.jobs,
                             timeout=args.timeout, boot_timeout=args.boot_timeout,
                             command_timeout=args.command_timeout, accel=args.accel,
                             variant=args.variant, fragments=tuple(args.fragment),
-                            live=sys.stdout if args.verbose else None)
+                            live=sys.stdout if args.verbose else None,
+                            remote=remote_options.from_args(args) if hasattr(args, "build_host") else None)
+
+
+def _arches(args, several):
+    arches = [a.strip() for a in args.arch.split(",") if a.strip()]
+    if not arches or len(set(arches)) != len(arches):
+        raise UserError(f"--arch {args.arch!r}: name each arch once, e.g. --arch arm64,x86_64")
+    if len(arches) > 1 and not several:
+        raise UserError(f"{args.command}: one arch at a time (--arch {args.arch}); several work for build and boot")
+    if len(arches) > 1 and (args.junit or args.json):
+        raise UserError("--junit/--json write one arch's results; give one --arch, or use each "
+                        "arch's out/<command>-<arch>/junit.xml and results.json")
+    return arches
+
+
+def all_options(args):
+    """One Options per arch of `--arch a,b`; with --out D, each arch's output goes to D/<arch>."""
+    arches = _arches(args, several=True)
+    if len(arches) == 1:
+        return [options(args)]
+    return [options(args, arch, str(Path(args.out) / arch) if args.out else None) for arch in arches]
 
 
 def build_command(args):
-    prep = pipeline.prepare(options(args), "build", Progress())
-    print(prep.kernel)
+    for prep in pipeline.prepare_all(all_options(args), "build", Progress()):
+        print(prep.kernel)
     return 0
 
 
 def boot_command(args):
     progress = Progress()
-    opts = options(args)
+    all_opts = all_options(args)
     started = time.monotonic()
-    prep = pipeline.prepare(opts, "boot", progress)
-    commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
-    outcome = pipeline.boot(prep, commands, opts, progress)
-    return _finish(prep, outcome, args, progress, started)
+    status = 0
+    for prep, opts in zip(pipeline.prepare_all(all_opts, "boot", progress), all_opts):
+        commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
+        outcome = pipeline.boot(prep, commands, opts, progress)
+        status = max(status, _finish(prep, outcome, args, progress, started))
+    return status
 
 
 def run_command(args):

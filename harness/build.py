@@ -12,6 +12,12 @@ _STEP = re.compile(r"^\s{2}([A-Z][A-Z0-9_]{1,10})\s+(\S+)")
 _COMPILER_ERROR = re.compile(r"^\S+:\d+(:\d+)?: (fatal )?error: ")
 
 
+def step_of(line):
+    """(kind, target) of a kbuild step line such as `  CC      mm/refpage.o`, else None."""
+    m = _STEP.match(line)
+    return m.groups() if m else None
+
+
 def compiler_errors(lines):
     """The compiler's own `file:line: error:` lines, with the line after each (the source)."""
     found = []
@@ -46,12 +52,12 @@ def _run_logged(cmd, log, progress, started):
         try:
             for line in proc.stdout:
                 out.write(line)
-                m = _STEP.match(line)
-                if m:
+                step = step_of(line)
+                if step:
                     steps += 1
                     if progress:
                         progress.status(f"build: {time.monotonic() - started:4.0f}s  "
-                                        f"{steps:5d} steps  {m.group(1):7s} {m.group(2)}")
+                                        f"{steps:5d} steps  {step[0]:7s} {step[1]}")
             proc.wait()
         finally:
             if proc.poll() is None:

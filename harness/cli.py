@@ -7,13 +7,15 @@ import sys
 
 from . import doctor, machine as machines
 from .errors import StageFailed, UserError
+from .remote import options as remote_options
 
 # Subcommands that live beside the harness; each module has register(subparsers).
 PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "scripts.bench.command")
 
 
 def _common(p):
-    p.add_argument("--arch", required=True, help=f"guest arch: {', '.join(machines.known_arches())}")
+    p.add_argument("--arch", required=True, help=f"guest arch: {', '.join(machines.known_arches())} "
+                   "(build and boot take several: --arch arm64,x86_64)")
     p.add_argument("--tree", help="kernel checkout (default: Debian linux-source-6.12, unpacked into the cache)")
     p.add_argument("--out", help="folder for logs, console transcript and results (default: out/<command>-<arch>)")
     p.add_argument("--config", dest="variant", help="config variant: qemu_images/<arch>/<NAME>.config on top of base")
@@ -36,6 +38,7 @@ def parser():
 
     p = sub.add_parser("boot", help="build, boot and run the selftests; exit 0 only if all passed")
     _common(p)
+    remote_options.add_arguments(p)
     p.set_defaults(func=boot.boot_command)
 
     p = sub.add_parser("run", help="boot and run one command (or --test FILE.c); its status is ours")
@@ -50,11 +53,14 @@ def parser():
 
     p = sub.add_parser("build", help="configure and build only; print the kernel image path")
     _common(p)
+    remote_options.add_arguments(p)
     p.set_defaults(func=boot.build_command)
 
     p = sub.add_parser("doctor", help="say what is missing and the command that installs it")
     p.add_argument("--arch", action="append", help="check only this arch (repeatable)")
-    p.set_defaults(func=lambda a: doctor.report(a.arch or machines.known_arches()))
+    remote_options.add_arguments(p, fallback=False)
+    p.set_defaults(func=lambda a: doctor.report(a.arch or machines.known_arches(),
+                                                remote=remote_options.from_args(a)))
 
     for name in PLUGINS:
         try:

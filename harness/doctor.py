@@ -64,9 +64,14 @@ def _arch_findings(m):
     return out
 
 
-def report(arches, out=print):
-    """Print one line per check; returns the exit status (1 when something required is missing)."""
+def report(arches, out=print, remote=None):
+    """Print one line per check (and per build host's, with `remote`); the exit status is 1 when
+    something required is missing."""
     findings = check(arches)
+    if remote:
+        from .remote import doctor as remote_doctor  # it builds on this module's checks
+        findings += remote_doctor.check(remote.hosts, [machines.load(a) for a in arches],
+                                        remote.accept_new_host_key)
     for f in findings:
         out(f.line())
     missing = [f for f in findings if not f.ok and f.required]

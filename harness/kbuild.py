@@ -23,9 +23,10 @@ def cc_value(machine):
     return f"ccache {cc}" if shutil.which("ccache") else cc
 
 
-def make_command(machine, tree, build_dir, *targets, jobs=None, extra=()):
+def make_command(machine, tree, build_dir, *targets, jobs=None, extra=(), cc=None):
+    """`cc` for another machine's compiler line (a build host's); this one's by default."""
     cmd = ["make", "-C", str(tree), f"O={build_dir}", f"ARCH={machine.kernel_arch}",
-           f"CC={cc_value(machine)}"]
+           f"CC={cc or cc_value(machine)}"]
     if machine.cross_compile:
         cmd.append(f"CROSS_COMPILE={machine.cross_compile}")
     if jobs:

@@ -14,6 +14,7 @@ from . import (accel, build, buildlock, busybox, config, initramfs, kbuild, mach
                metadata, qemu, selftests, tree as trees)
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
+from .remote import build as remote_build, schedule
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Options:
     variant: str = None
     fragments: tuple = ()
     live: object = None             # a stream to echo the console to
+    remote: object = None           # remote.options.RemoteOptions: build on those hosts
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Prepared:
     busybox: Path
     meta: object
     extra: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
 
     def image(self, progress=None):
         with buildlock.held(self.build_dir, progress):
@@ -65,6 +68,29 @@ def _timed(meta, stage, fn, *args, **kw):
 
 def prepare(opts, command, progress):
     """Everything up to a bootable kernel, selftests and busybox; each phase incremental."""
+    return prepare_all([opts], command, progress)[0]
+
+
+def prepare_all(all_opts, command, progress):
+    """prepare() for several arches: configured here, built in parallel on the build hosts
+    (`opts.remote`, the same for all) or one after the other here; selftests here."""
+    preps = [_configured(opts, command, progress) for opts in all_opts]
+    remote_opts, jobs = all_opts[0].remote, all_opts[0].jobs
+    if remote_opts:
+        schedule.run([(p.machine.name, p) for p in preps], remote_opts.hosts,
+                     lambda host, prep, pr: remote_build.build_on(host, prep, remote_opts, jobs, pr),
+                     lambda prep, pr: _build_here(prep, jobs, pr), remote_opts.fallback_local, progress)
+    else:
+        for prep in preps:
+            _build_here(prep, jobs, progress)
+    for prep in preps:
+        with buildlock.held(prep.build_dir, progress):
+            prep.selftests = _timed(prep.meta, "selftests", selftests.build, prep.machine, prep.tree,
+                                    prep.build_dir, prep.out / "build.log", progress)
+    return preps
+
+
+def _configured(opts, command, progress):
     machine = machines.load(opts.arch)
     tree = trees.check_kernel_tree(opts.tree) if opts.tree else trees.default_tree(progress=progress)
     requests = config.load_requests(config.fragment_files(machine, opts.variant, opts.fragments))
@@ -77,14 +103,17 @@ def prepare(opts, command, progress):
                              config_hash=digest, config_variant=opts.variant, build_dir=str(build_dir),
                              host=socket.gethostname(), user=getpass.getuser(),
                              started=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    log = out / "build.log"
     progress(f"{command}: {machine.name}, tree {tree} ({trees.kernel_version(tree)}), build {build_dir}")
     with buildlock.held(build_dir, progress):
         _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
-               trees.kernel_version(tree), log, progress)
-        kernel = _timed(meta, "build", build.build, machine, tree, build_dir, log, opts.jobs, progress)
-        tests = _timed(meta, "selftests", selftests.build, machine, tree, build_dir, log, progress)
-    return Prepared(machine, tree, build_dir, out, kernel, tests, box, meta)
+               trees.kernel_version(tree), out / "build.log", progress)
+    return Prepared(machine, tree, build_dir, out, None, [], box, meta, requests=requests)
+
+
+def _build_here(prep, jobs, progress):
+    with buildlock.held(prep.build_dir, progress):
+        prep.kernel = _timed(prep.meta, "build", build.build, prep.machine, prep.tree, prep.build_dir,
+                             prep.out / "build.log", jobs, progress)
 
 
 @dataclass

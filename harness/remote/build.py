@@ -1,0 +1,101 @@
+"""One arch built on one build host: push the commit, send the .config, build there with the
+output streaming back, fetch the image and uapi headers, check the host's .config locally."""
+
+import re
+import time
+from pathlib import Path
+
+from .. import build as local_build, buildlock, config, tree as trees
+from ..errors import StageFailed
+from . import commands, doctor, layout as layouts, snapshot, transfer
+from .errors import HostFailed
+from .session import Session
+from .stream import LineSink
+
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._/+@=-]*$")
+
+
+def artifacts_dir(local_build_dir):
+    """Where a host's kernel, headers and .config land locally (and the selftests beside them)."""
+    local_build_dir = Path(local_build_dir)
+    return local_build_dir.with_name(local_build_dir.name + "-remote")
+
+
+def build_on(host, prep, remote_opts, jobs, progress):
+    """Build `prep` on `host`; on return prep.kernel and prep.build_dir point at the fetched files."""
+    started = time.monotonic()
+    snap = snapshot.take(prep.tree)
+    log = prep.out / "build.log"
+    with Session(host, remote_opts.accept_new_host_key) as s:
+        layout = _layout(s, host, prep.build_dir)
+        facts = doctor.probe(s, layout.root, [prep.machine])
+        _require(host, doctor.findings(host, layout.root, facts, [prep.machine]))
+        s.output(commands.prepare(layout), "preparing its folder")
+        progress(f"build: pushing {snap.label} ({snap.commit[:12]}{', working state' if snap.dirty else ''})"
+                 f" to {host.label}:{layout.git}")
+        ref = transfer.push(prep.tree, snap, host, layout, log)
+        s.put(prep.build_dir / ".config", layout.sent_config)
+        cc = commands.compiler_line(prep.machine, facts.get("tool:ccache") == "yes")
+        jobs = jobs or int(facts.get("cpus", "1")) + 1
+        _make(s, host, commands.build(layout, prep.machine, snap.commit, snap.label, jobs, cc), log, progress)
+        dest = artifacts_dir(prep.build_dir)
+        with buildlock.held(dest, progress):
+            transfer.fetch_artifacts(s, layout, dest)
+    _verify(host, prep, dest)
+    prep.kernel, prep.build_dir = dest / prep.machine.image, dest
+    seconds = time.monotonic() - started
+    prep.meta.update(build_host=host.label, remote_build_dir=layout.build_dir, remote_ref=ref,
+                     remote_commit=snap.commit, remote_working_state=snap.dirty)
+    prep.meta.time("build", seconds)
+    progress(f"build: {prep.machine.name} on {host.label} done in {seconds:.0f}s -> {prep.kernel}")
+
+
+def _layout(session, host, local_build_dir):
+    root = session.output(commands.resolve_dir(host.dir), "making its folder").strip()
+    if not _PLAIN_PATH.match(root):
+        raise HostFailed(host, f"its folder {root!r} is not a plain absolute path (kbuild takes no spaces "
+                               "or colons); set dir=PATH for it in the build-hosts file")
+    return layouts.for_build(root, local_build_dir)
+
+
+def _require(host, findings):
+    missing = [f for f in findings if f.required and not f.ok]
+    if missing:
+        more = f" (+{len(missing) - 1} more; `refpage-ci doctor --build-host {host.label}`)" if len(missing) > 1 else ""
+        raise HostFailed(host, f"{missing[0].what.split(': ', 1)[-1]} missing: {missing[0].fix}{more}")
+
+
+def _make(session, host, command, log, progress):
+    started, steps = time.monotonic(), 0
+
+    def on_line(line):
+        nonlocal steps
+        step = local_build.step_of(line)
+        if step:
+            steps += 1
+            progress.status(f"build: {time.monotonic() - started:4.0f}s  {steps:5d} steps  "
+                            f"{step[0]:7s} {step[1]}")
+
+    with open(log, "a") as out:
+        out.write(f"$ ssh {host.label} {command}\n")
+        sink = LineSink(out, on_line)
+        res = session.run(command, stream=sink)
+        sink.close()
+    if res.exited == commands.MAKE_FAILED:
+        lines = Path(log).read_text(errors="replace").splitlines()
+        errors = local_build.compiler_errors(lines) or lines[-25:]
+        raise StageFailed(f"build on {host.label}: make failed; full log: {log}", "\n".join(errors[:40]))
+    if res.exited:
+        last = (res.stdout.strip().splitlines() or ["?"])[-1]
+        raise HostFailed(host, f"the build script failed (exit {res.exited}): {last}; log: {log}")
+
+
+def _verify(host, prep, dest):
+    """The host's olddefconfig must have kept every requested symbol."""
+    if not (dest / prep.machine.image).is_file():
+        raise HostFailed(host, f"no {prep.machine.image} came back")
+    try:
+        config.verify(prep.machine, prep.tree, dest / ".config", prep.requests,
+                      trees.kernel_version(prep.tree))
+    except StageFailed as exc:
+        raise StageFailed(f"on {host.label}: {exc}", exc.detail) from None

@@ -1,0 +1,98 @@
+"""Several arches on several build hosts at once: each host builds one arch at a time, a host that
+fails is named, and with --fallback-local its arch is built here instead (one local build at a time)."""
+
+import queue
+import threading
+from collections import deque
+
+from ..errors import UserError
+from .errors import HostFailed
+
+
+class Tagged:
+    """A shared Progress for one build: lines tagged with arch@host, writes serialized."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, progress, tag):
+        self.progress, self.tag = progress, tag
+
+    def __call__(self, message):
+        with self._lock:
+            self.progress(f"[{self.tag}] {message}")
+
+    def status(self, message):
+        with self._lock:
+            self.progress.status(f"[{self.tag}] {message}")
+
+
+def run(jobs, hosts, on_host, here, fallback, progress):
+    """Build every `(name, item)` of `jobs`: on_host(host, item, progress) or here(item, progress).
+
+    Returns when every build has ended; then raises the first error, after
+    saying the others.
+    """
+    return _Scheduler(hosts, on_host, here, fallback, progress).run(jobs)
+
+
+class _Scheduler:
+    def __init__(self, hosts, on_host, here, fallback, progress):
+        self.idle, self.on_host, self.here = list(hosts), on_host, here
+        self.fallback, self.progress = fallback, progress
+        self.done, self.local_turn = queue.Queue(), threading.Lock()
+        self.running, self.errors = 0, []
+
+    def run(self, jobs):
+        pending = deque(jobs)
+        while pending or self.running:
+            while pending and self.idle:
+                self._start(*pending.popleft(), host=self.idle.pop(0))
+            if pending and not self.running:  # every host has failed
+                for name, item in pending:
+                    self._here_or_error(name, item, None)
+                pending.clear()
+                continue
+            self._settle(*self.done.get())
+        if self.errors:
+            for other in self.errors[1:]:
+                self.progress(f"refpage-ci: also: {other}")
+            raise self.errors[0]
+
+    def _start(self, name, item, host=None):
+        tagged = Tagged(self.progress, f"{name}@{host.label if host else 'here'}")
+
+        def work():
+            try:
+                if host:
+                    self.on_host(host, item, tagged)
+                else:
+                    with self.local_turn:
+                        self.here(item, tagged)
+                self.done.put((name, item, host, None))
+            except BaseException as exc:  # handed to the main thread, raised there
+                self.done.put((name, item, host, exc))
+
+        self.progress(f"build: {name} on {host.label if host else 'this machine'}")
+        self.running += 1
+        threading.Thread(target=work, name=f"build-{name}", daemon=True).start()
+
+    def _settle(self, name, item, host, exc):
+        self.running -= 1
+        if host and isinstance(exc, HostFailed):
+            self._here_or_error(name, item, exc)  # the host is not given work again
+            return
+        if host:
+            self.idle.append(host)
+        if exc is not None:
+            self.errors.append(exc)
+
+    def _here_or_error(self, name, item, exc):
+        if self.fallback:
+            if exc:
+                self.progress(f"{exc}; building {name} here instead (--fallback-local)")
+            self._start(name, item)
+        elif exc:
+            self.errors.append(HostFailed(exc.host, f"{exc.reason}; --fallback-local builds {name} here instead"))
+        else:
+            self.errors.append(UserError(f"build: {name} was not built: every build host failed (see above); "
+                                         "--fallback-local builds it here instead"))
