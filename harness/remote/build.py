@@ -23,9 +23,10 @@ def artifacts_dir(local_build_dir):
 
 def build_on(host, prep, remote_opts, jobs, progress):
     """Build `prep` on `host`; on return prep.kernel and prep.build_dir point at the fetched files."""
-    started = time.monotonic()
+    started, wall = time.monotonic(), time.time()
     snap = snapshot.take(prep.tree)
     log = prep.out / "build.log"
+    timed = _Stopwatch(prep.meta, "remote_")
     with Session(host, remote_opts.accept_new_host_key) as s:
         layout = _layout(s, host, prep.build_dir)
         facts = doctor.probe(s, layout.root, [prep.machine])
@@ -33,21 +34,34 @@ def build_on(host, prep, remote_opts, jobs, progress):
         s.output(commands.prepare(layout), "preparing its folder")
         progress(f"build: pushing {snap.label} ({snap.commit[:12]}{', working state' if snap.dirty else ''})"
                  f" to {host.label}:{layout.git}")
-        ref = transfer.push(prep.tree, snap, host, layout, log)
+        ref = timed("push", transfer.push, prep.tree, snap, host, layout, log)
         s.put(prep.build_dir / ".config", layout.sent_config)
         cc = commands.compiler_line(prep.machine, facts.get("tool:ccache") == "yes")
         jobs = jobs or int(facts.get("cpus", "1")) + 1
-        _make(s, host, commands.build(layout, prep.machine, snap.commit, snap.label, jobs, cc), log, progress)
+        timed("make", _make, s, host, commands.build(layout, prep.machine, snap.commit, snap.label, jobs, cc),
+              log, progress)
         dest = artifacts_dir(prep.build_dir)
         with buildlock.held(dest, progress):
-            transfer.fetch_artifacts(s, layout, dest)
+            timed("fetch", transfer.fetch_artifacts, s, layout, dest)
     _verify(host, prep, dest)
     prep.kernel, prep.build_dir = dest / prep.machine.image, dest
     seconds = time.monotonic() - started
     prep.meta.update(build_host=host.label, remote_build_dir=layout.build_dir, remote_ref=ref,
-                     remote_commit=snap.commit, remote_working_state=snap.dirty)
+                     remote_commit=snap.commit, remote_working_state=snap.dirty,
+                     build_window=[round(wall, 2), round(time.time(), 2)])
     prep.meta.time("build", seconds)
     progress(f"build: {prep.machine.name} on {host.label} done in {seconds:.0f}s -> {prep.kernel}")
+
+
+class _Stopwatch:
+    def __init__(self, meta, prefix):
+        self.meta, self.prefix = meta, prefix
+
+    def __call__(self, stage, fn, *args):
+        start = time.monotonic()
+        result = fn(*args)
+        self.meta.time(self.prefix + stage, time.monotonic() - start)
+        return result
 
 
 def _layout(session, host, local_build_dir):

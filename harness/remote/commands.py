@@ -66,7 +66,7 @@ def push_url(host, layout):
 
 
 def build(layout, machine, commit, label, jobs, cc):
-    """Under the tree's lock: check out `commit`, take the sent .config, olddefconfig, make, pack."""
+    """Under the tree's lock: check out `commit`, take a changed .config through olddefconfig, make, pack."""
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
         raise ValueError(f"not a full commit id: {commit!r}")
     def make(*targets, jobs=None):
@@ -79,8 +79,9 @@ def build(layout, machine, commit, label, jobs, cc):
         f"{{ test -e {shlex.quote(layout.src + '/.git')} || "
         f"{{ {line('git', '-C', layout.git, 'worktree', 'prune')} && {worktree}; }}; }}",
         line("git", "-C", layout.src, "checkout", "-q", "--force", "--detach", commit),
-        line("cp", layout.sent_config, f"{layout.build_dir}/.config"),
-        make("olddefconfig"),
+        f"if ! {line('cmp', '-s', layout.sent_config, layout.applied_config)}; then "
+        + chain(line("cp", layout.sent_config, f"{layout.build_dir}/.config"), make("olddefconfig"),
+                line("cp", layout.sent_config, layout.applied_config)) + "; fi",
         make(machine.target, "headers_install", jobs=jobs),
         line("tar", "-C", layout.build_dir, "-czf", layout.artifacts, ".config", machine.image,
              "usr/include"))

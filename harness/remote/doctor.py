@@ -1,6 +1,8 @@
 """`refpage-ci doctor --build-host H`, and the same checks before a build there: reachable, the
 tools and compilers for each arch, the headers the kernel build needs, free disk."""
 
+import shutil
+
 from .. import doctor as local_doctor
 from . import commands
 from .errors import HostFailed
@@ -50,7 +52,8 @@ def _gib(kib):
 
 def check(hosts, machines, accept_new_host_key=False):
     """Findings for each host; an unreachable one is one failed finding."""
-    found = []
+    found = [local_doctor.Finding("ssh (git pushes to build hosts with it)", shutil.which("ssh") is not None,
+                                  "apt-get install openssh-client")]
     for host in hosts:
         try:
             with Session(host, accept_new_host_key) as s:

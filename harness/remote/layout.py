@@ -1,6 +1,7 @@
 """Where things live on a build host, under its folder (its cache unless the build-hosts file says):
 
-    git/                          a bare repository: every pushed commit, every tree's objects
+    git/                          a bare repository: every tree's objects; one ref per tree and
+                                  build folder, refs/refpage-ci/<tree>/<arch>-<hash>, the last commit built
     trees/<tree>/                 a worktree of it per local tree, checked out at the pushed commit
     trees/.<tree>.lock            one build at a time per tree (checkout to fetched artifacts)
     builds/<tree>/<arch>-<hash>/  `make O=`, kept: builds there are incremental
@@ -29,6 +30,10 @@ class Layout:
         return f"{self.root}/git"
 
     @property
+    def ref(self):
+        return f"refs/refpage-ci/{self.tree}/{self.build}"
+
+    @property
     def src(self):
         return f"{self.root}/trees/{self.tree}"
 
@@ -42,6 +47,12 @@ class Layout:
 
     @property
     def sent_config(self):
+        """Where the local .config is sent to."""
+        return f"{self.build_dir}/refpage-ci.config.new"
+
+    @property
+    def applied_config(self):
+        """The last one olddefconfig took: the same again skips olddefconfig, keeps .config as it is."""
         return f"{self.build_dir}/refpage-ci.config"
 
     @property

@@ -81,6 +81,20 @@ def test_an_absolute_name_lands_inside_the_folder(tmp_path):
     assert (tmp_path / "dest" / str(tmp_path).lstrip("/") / "outside" / "evil").is_file()
 
 
+def test_installing_leaves_unchanged_files_alone_and_replaces_changed_ones(tmp_path):
+    staging, dest = tmp_path / "in", tmp_path / "dest"
+    for root, image, header in ((dest, b"old", b"same"), (staging, b"new", b"same")):
+        (root / "usr/include/linux").mkdir(parents=True)
+        (root / "Image").write_bytes(image)
+        (root / "usr/include/linux/mman.h").write_bytes(header)
+    (staging / "usr/include/linux/new.h").write_bytes(b"n")
+    kept = dest / "usr/include/linux/mman.h"
+    before = kept.stat()
+    transfer.install(staging, dest)
+    assert (dest / "Image").read_bytes() == b"new" and (dest / "usr/include/linux/new.h").read_bytes() == b"n"
+    assert (kept.stat().st_ino, kept.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
 def test_streamed_output_is_logged_whole_and_split_into_lines():
     log, seen = io.StringIO(), []
     sink = LineSink(log, seen.append)
