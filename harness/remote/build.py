@@ -84,6 +84,8 @@ def _make(session, host, command, log, progress):
 
     def on_line(line):
         nonlocal steps
+        if line.startswith("remote: "):
+            progress(f"build: {line}")
         step = local_build.step_of(line)
         if step:
             steps += 1

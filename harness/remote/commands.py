@@ -85,7 +85,8 @@ def build(layout, machine, commit, label, jobs, cc):
         make(machine.target, "headers_install", jobs=jobs),
         line("tar", "-C", layout.build_dir, "-czf", layout.artifacts, ".config", machine.image,
              "usr/include"))
-    return line("flock", layout.lock, "sh", "-c", script)
+    busy = line("echo", "remote: waiting for another build of this tree there")
+    return f"{{ {line('flock', '-n', layout.lock, 'true')} || {busy}; }}; {line('flock', layout.lock, 'sh', '-c', script)}"
 
 
 def compiler_line(machine, has_ccache):

@@ -28,7 +28,10 @@ def test_the_build_script_keeps_an_evil_branch_and_tree_as_single_words():
     lay = layout.Layout("/srv/r", "t;rm", "arm64-abc")
     label = "x;touch${IFS}/tmp/pwned`id`$(id)"
     line = commands.build(lay, machines.load("arm64"), SHA, label, 3, "ccache aarch64-linux-gnu-gcc")
-    flock, lock, shell, c, script = shlex.split(line)
+    probe, locked = line.split("}; ", 1)
+    assert shlex.split(probe) == ["{", "flock", "-n", "/srv/r/trees/.t;rm.lock", "true", "||", "echo",
+                                  "remote: waiting for another build of this tree there;"]
+    flock, lock, shell, c, script = shlex.split(locked)
     assert (flock, lock, shell, c) == ("flock", "/srv/r/trees/.t;rm.lock", "sh", "-c")
     words = shlex.split(script)
     assert f"remote: {label} at {SHA[:12]} for arm64 in /srv/r/trees/t;rm" in words
