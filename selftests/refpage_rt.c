@@ -144,7 +144,9 @@ TEST(rt_refcount)
 
 /*
  * RT-vma-merge: a refpage VMA never merges with a neighbouring anonymous VMA,
- * whichever side it is on, and each keeps its contents.
+ * whichever side it is on, and each keeps its contents.  The refpage is
+ * mapped at the file offset equal to its address, the page offset an
+ * anonymous VMA there would have, so that only the file tells them apart.
  */
 TEST(rt_vma_merge)
 {
@@ -167,10 +169,8 @@ TEST(rt_vma_merge)
 				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 				     -1, 0));
 		ASSERT_EQ(ref, mmap(ref, 2 * psize, PROT_READ,
-				    MAP_PRIVATE | MAP_FIXED, fd, 0));
+				    MAP_PRIVATE | MAP_FIXED, fd, (off_t)ref));
 		ASSERT_EQ(0, mprotect(area, 4 * psize, PROT_READ | PROT_WRITE));
-		anon[0] = 1;
-		ref[1] = 2;
 		ASSERT_EQ(0, mprotect(area, 4 * psize, PROT_READ));
 		ASSERT_EQ(0, mprotect(area, 4 * psize, PROT_READ | PROT_WRITE));
 
@@ -178,11 +178,14 @@ TEST(rt_vma_merge)
 			TH_LOG("the anonymous VMA merged with the refpage VMA %s it",
 			       side ? "before" : "after");
 		ASSERT_EQ(2 * psize / 1024, smaps_kb(ref, "Size"));
-		ASSERT_EQ(1, anon[0]);
-		ASSERT_EQ(2, ref[1]);
+		anon[0] = 1;
+		ref[1] = 2;
+		ASSERT_EQ(0, anon[psize + 9])
+			TH_LOG("anonymous memory reads the pattern");
+		ASSERT_PATTERN_AT(ref, 2, 2 * psize, pat16, 16)
+			TH_LOG("the refpage side lost its pattern");
 		ASSERT_EQ(0, madvise(area, 4 * psize, MADV_DONTNEED));
 		ASSERT_EQ(0, anon[0]);
-		ASSERT_EQ(0, anon[psize + 9]) TH_LOG("anonymous memory reads the pattern");
 		ASSERT_PATTERN(ref, 2 * psize, pat16, 16)
 			TH_LOG("the refpage side lost its pattern");
 		munmap(area - psize, 6 * psize);
@@ -422,10 +425,25 @@ TEST(rt_zeropage_refcount)
 	ASSERT_EQ(0, code);
 }
 
+/* MemFree of /proc/meminfo, in bytes */
+static long mem_free(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
+
 /*
  * RT-error-path: refpage_create() failing with EMFILE frees what it
- * allocated: thousands of failures leave the memory cgroup's usage where it
- * was.
+ * allocated: thousands of failures leave free memory, and the memory cgroup's
+ * usage, where they were.
  */
 TEST(rt_error_path)
 {
@@ -439,24 +457,34 @@ TEST(rt_error_path)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct rlimit rl;
-		long start, grew;
+		long start, grew, free_before, lost;
+		struct rlimit old, low;
 		int i, spare;
 
 		ASSERT_EQ(0, memcg_enter(&cg));
 		spare = open("/dev/null", O_RDONLY);
 		ASSERT_LE(0, spare);
-		rl.rlim_cur = spare + 1;
-		rl.rlim_max = spare + 1;
-		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
-		ASSERT_FAILS_WITH(EMFILE, refpage_create(pat16, 16, 0));
+		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+		low = old;
+		low.rlim_cur = spare + 1;
+
+		/* Measured with descriptors to spare: the files must open */
 		start = memcg_current(&cg);
+		free_before = mem_free();
+		ASSERT_LT(0, start);
+		ASSERT_LT(0, free_before);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
 		for (i = 0; i < n; i++)
 			ASSERT_FAILS_WITH(EMFILE, refpage_create(pat16, 16, 0));
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+		lost = free_before - mem_free();
 		grew = memcg_current(&cg) - start;
+		TH_LOG("%d failures: %ld bytes less free memory, %ld more charged",
+		       n, lost, grew);
+		ASSERT_GT(n / 2 * psize, lost)
+			TH_LOG("%d calls failing with EMFILE leaked free memory", n);
 		ASSERT_GT(n / 8 * psize, grew)
-			TH_LOG("%d calls failing with EMFILE left %ld bytes charged",
-			       n, grew);
+			TH_LOG("%d calls failing with EMFILE left memory charged", n);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, wait_exit(pid, &code));
@@ -546,7 +574,7 @@ TEST(rt_mte_tags)
 		TH_LOG("untouched page: a load with the wrong tag did not fault");
 
 	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(p + 16, 9), 1))
-		TH_LOG("the first write, with the right tag, faulted");
+		TH_LOG("the first write, with the content's tag, faulted: the copy lost the tags");
 	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 96, 6), &v))
 		TH_LOG("the copy lost the content's tags");
 	ASSERT_EQ(0xab, v);
@@ -569,7 +597,8 @@ TEST(rt_mte_tags)
 	ASSERT_NE(MAP_FAILED, m);
 	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(m + 200, 3), &v));
 	ASSERT_EQ(SEGV_MTESERR, mte_try_load(mte_tag_ptr(m + 200, 4), &v));
-	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(m + 8, 3), 1));
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(m + 8, 3), 1))
+		TH_LOG("the first write of zeros tagged 3 faulted: the copy lost the tag");
 	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(m + psize - 1, 3), &v))
 		TH_LOG("after the first write of zeros tagged 3: the tag is gone");
 	ASSERT_EQ(0, v);
@@ -657,9 +686,14 @@ TEST(rt_uffd)
 	ret = ioctl(ufd, UFFDIO_REGISTER, &reg);
 	err = errno;
 	if (!ret) {
+		/* Resolve the faults as a handler would, then look */
 		zero.range.start = (uintptr_t)m;
 		zero.range.len = 2 * psize;
 		ioctl(ufd, UFFDIO_ZEROPAGE, &zero);
+		/* A page still missing would block the read for good */
+		ASSERT_TRUE(pagemap_pfn(m) && pagemap_pfn(m + psize))
+			TH_LOG("UFFDIO_REGISTER accepted, UFFDIO_ZEROPAGE: %lld",
+			       (long long)zero.zeropage);
 		ASSERT_PATTERN(m, 2 * psize, pat16, 16)
 			TH_LOG("UFFDIO_ZEROPAGE replaced the pattern with zeros");
 	}
