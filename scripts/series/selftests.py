@@ -1,8 +1,8 @@
 """The selftests commit: the project's selftests/ carried into the tree under tools/testing/selftests/mm/.
 
 Rendered at apply time, like the wiring, so the programs the harness runs and
-the ones the series carries are the same files: only the kselftest harness
-include changes (the tree's mm tests reach it as "../kselftest_harness.h").
+the ones the series carries are the same files: only the kselftest includes
+change (the tree's mm tests reach kselftest.h and its harness as "../kselftest*.h").
 """
 
 import re
@@ -15,8 +15,8 @@ from harness.errors import UserError
 
 SUBJECT = "selftests/mm: add reference page tests"
 DEST = "tools/testing/selftests/mm"
-_LOCAL_INCLUDE = '#include "kselftest_harness.h"'
-_TREE_INCLUDE = '#include "../kselftest_harness.h"'
+_LOCAL_INCLUDE = re.compile(r'^#include "(kselftest[\w.-]*\.h)"', re.M)
+_TREE_INCLUDE = re.compile(r'^#include "\.\./(kselftest[\w.-]*\.h)"', re.M)
 _TESTS = re.compile(r"^TESTS\s*:=\s*(.*)$", re.M)
 _MTE = re.compile(r"^\$\(OUT\)/(\S+):\s*CFLAGS\s*\+=\s*\$\(MTE_CFLAGS\)", re.M)
 _MAKEFILE_ANCHOR = "TEST_PROGS := run_vmtests.sh"
@@ -29,10 +29,11 @@ class Sources:
     programs: Tuple[str, ...]   # built and run, one <name>.c each
     mte: Tuple[str, ...]        # the programs built with MTE instructions on arm64
     headers: Tuple[str, ...]
+    shared: Tuple[str, ...] = ()  # other .c files, linked into every program
 
     @property
     def files(self):
-        return tuple(f"{p}.c" for p in self.programs) + self.headers
+        return tuple(f"{p}.c" for p in self.programs) + self.shared + self.headers
 
 
 def is_selftests(subject_line):
@@ -54,15 +55,17 @@ def sources(folder):
     if missing:
         raise UserError(f"{makefile} lists {', '.join(missing)} without a .c file in {folder}")
     headers = tuple(sorted(p.name for p in folder.glob("*.h")))
-    return Sources(folder, programs, tuple(_MTE.findall(text)), headers)
+    shared = tuple(sorted(p.name for p in folder.glob("*.c") if p.stem not in programs))
+    mte = tuple(_MTE.findall(text)) or (programs if MTE_FLAGS.split("+", 1)[1] in text else ())
+    return Sources(folder, programs, mte, headers, shared)
 
 
 def to_tree(text):
-    return text.replace(_LOCAL_INCLUDE, _TREE_INCLUDE)
+    return _LOCAL_INCLUDE.sub(r'#include "../\1"', text)
 
 
 def from_tree(text):
-    return text.replace(_TREE_INCLUDE, _LOCAL_INCLUDE)
+    return _TREE_INCLUDE.sub(r'#include "\1"', text)
 
 
 def makefile(text, src, origin):
@@ -75,11 +78,14 @@ def makefile(text, src, origin):
                         "add them to TEST_GEN_FILES by hand in the tree, then apply again")
     block = "".join(f"TEST_GEN_FILES += {p}\n" for p in missing) + "\n"
     text = text.replace(_MAKEFILE_ANCHOR, block + _MAKEFILE_ANCHOR, 1)
+    tail = ""
+    if src.shared:
+        tail += "".join(f"$(OUTPUT)/{p}: {' '.join(src.shared)}\n" for p in missing)
     mte = [p for p in src.mte if p in missing]
     if mte:
         rules = "".join(f"$(OUTPUT)/{p}: CFLAGS += {MTE_FLAGS}\n" for p in mte)
-        text = text.rstrip("\n") + f"\n\nifeq ($(ARCH),arm64)\n{rules}endif\n"
-    return text
+        tail += f"{chr(10) if tail else ''}ifeq ($(ARCH),arm64)\n{rules}endif\n"
+    return text.rstrip("\n") + "\n\n" + tail if tail else text
 
 
 def gitignore(text, src):

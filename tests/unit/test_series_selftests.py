@@ -42,6 +42,19 @@ def test_sources_come_from_the_makefile(src):
     assert src.files == ("refpage.c", "refpage_rt.c", "refpage_syscall.h")
 
 
+def test_shared_sources_are_linked_and_a_global_memtag_flag_covers_every_program(tmp_path):
+    (tmp_path / "Makefile").write_text("TESTS := a b\nifeq ($(ARCH),arm64)\nCFLAGS += -march=armv8.5-a+memtag\nendif\n")
+    for name in ("a.c", "b.c", "util.c", "util.h"):
+        (tmp_path / name).write_text("")
+    src = selftests.sources(tmp_path)
+    assert src.shared == ("util.c",) and src.mte == ("a", "b")
+    assert src.files == ("a.c", "b.c", "util.c", "util.h")
+    out = selftests.makefile(TREE_MAKEFILE, src, "Makefile")
+    assert out.endswith("include ../lib.mk\n\n$(OUTPUT)/a: util.c\n$(OUTPUT)/b: util.c\n\nifeq ($(ARCH),arm64)\n"
+                        "$(OUTPUT)/a: CFLAGS += -march=armv8.5-a+memtag\n"
+                        "$(OUTPUT)/b: CFLAGS += -march=armv8.5-a+memtag\nendif\n")
+
+
 def test_a_listed_program_without_source_is_named(tmp_path):
     (tmp_path / "Makefile").write_text("TESTS := ghost\n")
     with pytest.raises(UserError, match="ghost"):
@@ -49,8 +62,9 @@ def test_a_listed_program_without_source_is_named(tmp_path):
 
 
 def test_harness_include_round_trips():
-    text = '#include "kselftest_harness.h"\nint x;\n'
-    assert selftests.to_tree(text) == '#include "../kselftest_harness.h"\nint x;\n'
+    text = '#include "kselftest_harness.h"\n#include "kselftest.h"\n#include "refpage_util.h"\nint x;\n'
+    assert selftests.to_tree(text) == ('#include "../kselftest_harness.h"\n#include "../kselftest.h"\n'
+                                       '#include "refpage_util.h"\nint x;\n')
     assert selftests.from_tree(selftests.to_tree(text)) == text
 
 
