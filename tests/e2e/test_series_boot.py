@@ -10,6 +10,9 @@ pytestmark = pytest.mark.e2e
 
 RT_IDS = ("shared_write", "refcount", "vma_merge", "gfp_account", "content_copy", "page_size",
           "zeropage_refcount", "error_path", "thp", "mte_tags", "force_write", "uffd")
+# A few tests that pass only with the series, for other e2e tests to check
+SMOKE = ("global.fd_is_cloexec", "global.map_shared_einval", "refpage.page.reads_pattern",
+         "refpage.page.first_write_copies", "global.rt_shared_write")
 SUITE_BUDGET_S = 60  # the guest's time for every program, arm64 under TCG
 
 
