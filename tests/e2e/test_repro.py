@@ -1,0 +1,127 @@
+"""`refpage-ci repro` for real: bug patches built into real kernels, booted in QEMU, the user's tree left alone.
+
+The "user's tree" is a worktree of the default tree's repository kept in the
+cache, on a branch of its own, with an uncommitted change and an untracked
+file. repro's scratch worktrees are per repository, so every test here (and
+`repro --all`) shares the same incremental kernel builds.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+
+from harness import selftests
+
+pytestmark = pytest.mark.e2e
+needs_reproducers = pytest.mark.skipif(
+    "refpage_rt" not in selftests._names(),
+    reason="selftests/Makefile builds no refpage_rt yet (issue 5): no runtime reproducer to run")
+
+USER_BRANCH = "refpage-ci/repro-e2e-user"
+HARMLESS = PROJECT / "tests" / "data" / "repro" / "harmless.patch"
+
+
+def _git(tree, *args):
+    return subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True, check=True).stdout
+
+
+def state(tree):
+    """What must not change: the branch, HEAD, the status, the uncommitted change itself."""
+    return (_git(tree, "symbolic-ref", "--short", "HEAD"), _git(tree, "rev-parse", "HEAD"),
+            _git(tree, "status", "--porcelain"), (Path(tree) / "MAINTAINERS").read_bytes()[-200:],
+            (Path(tree) / "repro-notes.txt").read_text())
+
+
+@pytest.fixture(scope="session")
+def user_tree():
+    from harness import paths, tree as trees
+    base = trees.default_tree()
+    wt = paths.cache_dir() / "worktrees" / "repro-e2e-user"
+    if not (wt / ".git").exists():
+        wt.parent.mkdir(parents=True, exist_ok=True)
+        _git(base, "worktree", "add", "--quiet", "-f", "-B", USER_BRANCH, str(wt), "base")
+    _git(wt, "checkout", "--quiet", "-f", "-B", USER_BRANCH, "base")
+    with open(wt / "MAINTAINERS", "a") as f:
+        f.write("\n# uncommitted work the user cares about\n")
+    (wt / "repro-notes.txt").write_text("untracked notes\n")
+    return wt
+
+
+def read_json(out):
+    return {r["id"]: r for r in json.loads((Path(out) / "repro.json").read_text())["ids"]}
+
+
+@needs_reproducers
+def test_one_id_end_to_end_on_arm64_leaves_the_users_tree_alone(cli, user_tree, tmp_path):
+    before = state(user_tree)
+    res = cli("repro", "RT-thp", "--arch", "arm64", "--tree", user_tree, "--out", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    lines = res.stdout.splitlines()
+    assert any(line.startswith("RT-thp: reproduced: rt_thp failed as expected: ") for line in lines), res.stdout
+    assert "RT-thp: fixed: passed" in lines
+    assert "has uncommitted changes (MAINTAINERS, repro-notes.txt)" in res.stderr
+    assert state(user_tree) == before
+    report = read_json(tmp_path)["RT-thp"]
+    assert report["bug"]["state"] == "reproduced" and report["fixed"]["state"] == "fixed"
+    assert (tmp_path / "RT-thp" / "console.log").is_file() and (tmp_path / "fixed" / "console.log").is_file()
+
+
+def test_semicolon_shows_the_compiler_line_and_does_not_boot(cli, tmp_path):
+    res = cli("repro", "RT-semicolon", "--arch", "arm64", "--out", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    line = next(line for line in res.stdout.splitlines() if line.startswith("RT-semicolon: reproduced"))
+    assert line.startswith("RT-semicolon: reproduced: the build failed as expected: ")
+    assert re.search(r"expected: mm/refpage\.c:\d+:\d+: error: expected .;. before .if.$", line), line
+    assert "RT-semicolon: fixed: the series builds" in res.stdout
+    assert not (tmp_path / "RT-semicolon" / "console.log").exists()  # never booted
+
+
+@needs_reproducers
+def test_a_harmless_bug_patch_is_not_reproduced(cli, tmp_path):
+    res = cli("repro", "RT-thp", "--arch", "arm64", "--bug-patch", HARMLESS, "--out", tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr[-3000:]
+    assert "RT-thp: NOT reproduced: rt_thp passed with the bug patch applied" in res.stdout
+    assert "RT-thp: fixed: passed" in res.stdout
+    assert read_json(tmp_path)["RT-thp"]["ok"] is False
+
+
+@needs_reproducers
+@pytest.mark.parametrize("phase, marker", [("build", "config:"), ("boot", "boot: arm64 under")])
+def test_ctrl_c_mid_run_leaves_the_users_tree_alone(cli, user_tree, tmp_path, phase, marker):
+    before = state(user_tree)
+    proc = subprocess.Popen(cli.argv("repro", "RT-uffd", "--arch", "arm64", "--tree", user_tree,
+                                     "--out", tmp_path),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT,
+                            env=cli.env(), stdin=subprocess.DEVNULL, start_new_session=True)
+    seen = []
+    deadline = time.monotonic() + 3000
+    for line in proc.stderr:
+        seen.append(line)
+        if line.startswith(marker) or time.monotonic() > deadline:
+            break
+    assert seen and seen[-1].startswith(marker), "".join(seen[-20:])
+    time.sleep(3)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C on a terminal does
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, "".join(seen[-10:]) + err[-2000:]
+    assert "interrupted" in err
+    assert state(user_tree) == before
+
+
+@needs_reproducers
+def test_repro_all_on_arm64_reproduces_and_fixes_every_id(cli, tmp_path):
+    """The CI run of `repro --all`: every id reproduced with its bug patch and fixed without it."""
+    res = cli("repro", "--all", "--arch", "arm64", "--out", tmp_path, timeout=5400)
+    print(res.stdout)
+    assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    for rid, report in read_json(tmp_path).items():
+        assert (report["bug"]["state"], report["fixed"]["state"]) == ("reproduced", "fixed"), (rid, report)
+    assert "14 of 14 ids reproduced and fixed, 0 skipped, 0 not as expected" in res.stdout

@@ -1,0 +1,54 @@
+"""repro's catalogue: every review-thread id, its reproducer, its bug patch."""
+
+import pytest
+
+from harness import paths
+from harness.errors import UserError
+from harness.repro import catalogue
+
+DOC_IDS = ("RT-shared-write RT-refcount RT-vma-merge RT-gfp-account RT-content-copy RT-semicolon RT-no-apply "
+           "RT-page-size RT-zeropage-refcount RT-error-path RT-thp RT-mte-tags RT-force-write RT-uffd").split()
+
+
+def test_every_id_of_the_review_thread_doc_in_its_order():
+    assert catalogue.ids() == DOC_IDS
+
+
+def test_every_id_has_exactly_one_bug_patch_made_by_git():
+    patches = sorted(p.stem for p in (paths.PATCHES / "bugs").glob("*.patch"))
+    assert patches == sorted(DOC_IDS)
+    for bug in catalogue.BUGS:
+        text = bug.patch(paths.PATCHES).read_text()
+        assert text.startswith("From ") and f"Subject: [PATCH] {bug.id}:" in text
+        assert "\ndiff --git a/" in text
+
+
+def test_test_names_follow_the_selftests_contract():
+    names = {b.id: b.test for b in catalogue.BUGS}
+    assert names["RT-shared-write"] == "rt_shared_write"
+    assert names["RT-zeropage-refcount"] == "rt_zeropage_refcount"
+    assert names["RT-semicolon"] is None and names["RT-no-apply"] is None
+    assert catalogue.lookup("RT-uffd").command() == "/selftests/refpage_rt -t rt_uffd"
+
+
+def test_arm64_only_ids_skip_elsewhere_with_the_reason():
+    mte = catalogue.lookup("RT-mte-tags")
+    assert mte.skip_reason("arm64") is None
+    assert "MTE" in mte.skip_reason("x86_64")
+    size = catalogue.lookup("RT-page-size")
+    assert size.variant("arm64") == "64k" and size.variant("x86_64") is None
+    assert "4K" in size.skip_reason("x86_64")
+    assert catalogue.lookup("RT-thp").skip_reason("x86_64") is None
+
+
+def test_lookup_and_select():
+    assert catalogue.lookup("rt_thp").id == "RT-thp"
+    assert catalogue.lookup("rt-THP").id == "RT-thp"
+    assert [b.id for b in catalogue.select(["RT-uffd", "RT-thp", "rt_thp"])] == ["RT-thp", "RT-uffd"]
+    assert len(catalogue.select([], everything=True)) == len(DOC_IDS)
+    with pytest.raises(UserError, match="no bug 'RT-nope'; the ids are RT-shared-write"):
+        catalogue.lookup("RT-nope")
+    with pytest.raises(UserError, match="give an id"):
+        catalogue.select([])
+    with pytest.raises(UserError, match="not both"):
+        catalogue.select(["RT-thp"], everything=True)
