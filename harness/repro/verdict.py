@@ -69,7 +69,8 @@ def splat_excerpt(lines: List[str], found, limit=1) -> str:
     parts = []
     for s in found[:limit]:
         parts.append(f"--- kernel splat ({s.kind}) ---")
-        parts.append(s.excerpt(lines, before=3, after=20))
+        excerpt = s.excerpt(lines, before=3, after=20).splitlines()
+        parts.append("\n".join(splat_finder.strip_level(line) for line in excerpt))
     return "\n".join(parts)
 
 
