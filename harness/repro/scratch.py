@@ -53,14 +53,15 @@ def digest(*parts):
     return h.hexdigest()
 
 
-def series_digest(patches_dir):
-    """What decides the fixed commit besides the base: the series file, its patches, the wiring code."""
+def series_digest(patches_dir, selftests_dir=None):
+    """What decides the fixed commit besides the base: the series file and its patches, the code
+    that renders the wiring and the selftests commit, and the selftests it copies."""
     patches_dir = Path(patches_dir)
     series = applying.seriesfile.load(patches_dir)
     files = [patches_dir / "series"] + [patches_dir / name for name in series.patches]
-    code = sorted((paths.PROJECT / "scripts").rglob("*"))
-    return digest(*(f.read_bytes() for f in files),
-                  *(f.read_bytes() for f in code if f.is_file() and f.suffix in (".py", ".j2", ".tbl")))
+    code = [f for f in sorted((paths.PROJECT / "scripts").rglob("*")) if f.suffix in (".py", ".j2", ".tbl")]
+    tests = sorted(Path(selftests_dir or paths.SELFTESTS).rglob("*"))
+    return digest(*(f"{f.name}\0".encode() + f.read_bytes() for f in files + code + tests if f.is_file()))
 
 
 class Scratch:

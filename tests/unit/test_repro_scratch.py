@@ -17,16 +17,20 @@ def test_one_scratch_space_per_repository(monkeypatch, tmp_path):
     assert scratch.root_for(Path("/srv/mirror/linux.git")).name.startswith("linux-")
 
 
-def test_the_fixed_key_follows_the_series_and_nothing_else(tmp_path):
-    copy = tmp_path / "patches"
+def test_the_fixed_key_follows_the_series_and_the_selftests_and_nothing_else(tmp_path):
+    copy, tests = tmp_path / "patches", tmp_path / "selftests"
     shutil.copytree(paths.PATCHES, copy)
-    first = scratch.series_digest(copy)
+    shutil.copytree(paths.SELFTESTS, tests)
+    first = scratch.series_digest(copy, tests)
     (copy / "bugs" / "RT-thp.patch").write_text("changed\n")
     (copy / "refpage_create.2").write_text("changed\n")
-    assert scratch.series_digest(copy) == first
+    assert scratch.series_digest(copy, tests) == first
     patch = copy / "0001-mm-introduce-reference-pages.patch"
     patch.write_text(patch.read_text() + "\n")
-    assert scratch.series_digest(copy) != first
+    second = scratch.series_digest(copy, tests)
+    assert second != first
+    (tests / "refpage_rt.c").write_text("changed\n")
+    assert scratch.series_digest(copy, tests) != second
 
 
 def test_digest_separates_its_parts():
