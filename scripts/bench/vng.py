@@ -30,8 +30,8 @@ def config_command(arch, build_dir):
 
 
 def build_command(arch, build_dir, jobs):
-    return [executable(), "--build", "--skip-modules", "--arch", ARCH_NAMES[arch], "--jobs", str(jobs),
-            f"O={build_dir}"]
+    return [executable(), "--build", "--skip-modules", "--verbose", "--arch", ARCH_NAMES[arch],
+            "--jobs", str(jobs), f"O={build_dir}"]  # --verbose: make's lines, for the log and progress
 
 
 def env():

@@ -38,8 +38,8 @@ def test_summary_of_some_steps_only():
 def test_vng_commands_build_out_of_tree(monkeypatch):
     monkeypatch.setattr(vng, "executable", lambda: "/venv/bin/vng")
     assert vng.config_command("x86_64", "/s") == ["/venv/bin/vng", "--kconfig", "--arch", "amd64", "O=/s"]
-    assert vng.build_command("arm64", "/s", 3) == ["/venv/bin/vng", "--build", "--skip-modules", "--arch",
-                                                   "arm64", "--jobs", "3", "O=/s"]
+    assert vng.build_command("arm64", "/s", 3) == ["/venv/bin/vng", "--build", "--skip-modules", "--verbose",
+                                                   "--arch", "arm64", "--jobs", "3", "O=/s"]
     env = vng.env()
     assert env["PATH"].startswith("/venv/bin:") and env["CCACHE_DISABLE"] == "1"
 
