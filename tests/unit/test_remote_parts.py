@@ -7,8 +7,9 @@ import tarfile
 import pytest
 
 from harness import boot, machine as machines
-from harness.errors import UserError
-from harness.remote import doctor, transfer
+from harness.errors import StageFailed, UserError
+from harness.remote import build as remote_build, commands, doctor, transfer
+from harness.remote.errors import HostFailed
 from harness.remote.hostspec import HostSpec
 from harness.remote.stream import LineSink
 
@@ -117,3 +118,53 @@ def test_several_arches_for_build_and_boot_only():
         boot._arches(args("arm64,arm64"), several=True)
     with pytest.raises(UserError, match="--junit/--json write one arch's results"):
         boot._arches(argparse.Namespace(arch="arm64,x86_64", command="boot", junit="j.xml", json=None), True)
+
+
+class FakeSession:
+    """Replays a remote command's output and status (the real one is in the e2e tests)."""
+
+    def __init__(self, output, exited):
+        self.output, self.exited = output, exited
+
+    def run(self, command, stream=None):
+        stream.write(self.output)
+        return type("Result", (), {"exited": self.exited, "stdout": self.output})
+
+
+class Said(list):
+    def __call__(self, message):
+        self.append(message)
+
+    status = __call__
+
+
+def test_make_failing_there_is_a_build_failure_with_the_compilers_lines(tmp_path):
+    log = tmp_path / "build.log"
+    out = "  CC      mm/refpage.o\nmm/refpage.c:9:25: error: expected expression before ';' token\n    9 | int x = ;\n"
+    with pytest.raises(StageFailed) as exc:
+        remote_build._make(FakeSession(out, commands.MAKE_FAILED), H, "make", log, Said())
+    assert str(exc.value) == f"build on me@big-box: make failed; full log: {log}"
+    assert exc.value.detail.splitlines()[0] == "mm/refpage.c:9:25: error: expected expression before ';' token"
+    assert log.read_text() == f"$ ssh me@big-box make\n{out}"
+
+
+def test_anything_else_failing_there_is_the_hosts_failure(tmp_path):
+    with pytest.raises(HostFailed, match=r"build host me@big-box: the build script failed \(exit 127\): "
+                                         r"sh: 1: flock: not found; log: "):
+        remote_build._make(FakeSession("sh: 1: flock: not found\n", 127), H, "flock x", tmp_path / "l", Said())
+
+
+def test_the_hosts_progress_lines_are_shown(tmp_path):
+    said = Said()
+    remote_build._make(FakeSession("remote: waiting for another build of this tree there\n  CC      mm/x.o\n", 0),
+                       H, "make", tmp_path / "l", said)
+    assert said[0] == "build: remote: waiting for another build of this tree there"
+    assert "1 steps  CC      mm/x.o" in said[1]
+
+
+def test_a_host_without_a_tool_is_named_with_the_fix():
+    found = doctor.findings(H, "/srv/r", facts(**{"tool:flex": "no", "tool:bc": "no"}), [machines.load("arm64")])
+    with pytest.raises(HostFailed) as exc:
+        remote_build._require(H, found)
+    assert str(exc.value) == ("build host me@big-box: flex missing: apt-get install flex (on the host) "
+                              "(+1 more; `refpage-ci doctor --build-host me@big-box`)")
