@@ -39,7 +39,7 @@ def build_on(host, prep, remote_opts, jobs, progress):
         cc = commands.compiler_line(prep.machine, facts.get("tool:ccache") == "yes")
         jobs = jobs or int(facts.get("cpus", "1")) + 1
         timed("make", _make, s, host, commands.build(layout, prep.machine, snap.commit, snap.label, jobs, cc),
-              log, progress)
+              log, progress, (layout.src, prep.tree))
         dest = artifacts_dir(prep.build_dir)
         with buildlock.held(dest, progress):
             timed("fetch", transfer.fetch_artifacts, s, layout, dest)
@@ -79,7 +79,9 @@ def _require(host, findings):
         raise HostFailed(host, f"{missing[0].what.split(': ', 1)[-1]} missing: {missing[0].fix}{more}")
 
 
-def _make(session, host, command, log, progress):
+def _make(session, host, command, log, progress, where=None):
+    """Run the build script; a compile error's lines name the local tree's files (`where`: the host's
+    checkout and the local tree)."""
     started, steps = time.monotonic(), 0
 
     def on_line(line):
@@ -99,8 +101,10 @@ def _make(session, host, command, log, progress):
         sink.close()
     if res.exited == commands.MAKE_FAILED:
         lines = Path(log).read_text(errors="replace").splitlines()
-        errors = local_build.compiler_errors(lines) or lines[-25:]
-        raise StageFailed(f"build on {host.label}: make failed; full log: {log}", "\n".join(errors[:40]))
+        detail = "\n".join((local_build.compiler_errors(lines) or lines[-25:])[:40])
+        if where:
+            detail = detail.replace(f"{where[0]}/", f"{where[1]}/")
+        raise StageFailed(f"build: make failed on {host.label}; full log: {log}", detail)
     if res.exited:
         last = (res.stdout.strip().splitlines() or ["?"])[-1]
         raise HostFailed(host, f"the build script failed (exit {res.exited}): {last}; log: {log}")

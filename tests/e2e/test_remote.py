@@ -177,8 +177,8 @@ def test_a_compile_error_there_shows_the_compilers_lines_and_is_not_the_hosts_fa
     finally:
         source.write_text(original)
     assert res.returncode == 1, res.stderr[-3000:]
-    assert f"mm/refpage.c:{len(original.splitlines()) + 1}:" in res.stderr and " error: " in res.stderr
-    assert res.stderr.splitlines()[-1] == f"refpage-ci: build on {host_a.spec}: make failed; full log: {tmp_path}/build.log"
+    assert f"\n{source}:{len(original.splitlines()) + 1}:" in res.stderr and " error: " in res.stderr
+    assert res.stderr.splitlines()[-1] == f"refpage-ci: build: make failed on {host_a.spec}; full log: {tmp_path}/build.log"
     assert "here instead" not in res.stderr
 
 

@@ -140,11 +140,14 @@ class Said(list):
 
 def test_make_failing_there_is_a_build_failure_with_the_compilers_lines(tmp_path):
     log = tmp_path / "build.log"
-    out = "  CC      mm/refpage.o\nmm/refpage.c:9:25: error: expected expression before ';' token\n    9 | int x = ;\n"
+    out = ("  CC      mm/refpage.o\n/srv/r/trees/t/mm/refpage.c:9:25: error: expected expression before ';' "
+           "token\n    9 | int x = ;\n")
     with pytest.raises(StageFailed) as exc:
-        remote_build._make(FakeSession(out, commands.MAKE_FAILED), H, "make", log, Said())
-    assert str(exc.value) == f"build on me@big-box: make failed; full log: {log}"
-    assert exc.value.detail.splitlines()[0] == "mm/refpage.c:9:25: error: expected expression before ';' token"
+        remote_build._make(FakeSession(out, commands.MAKE_FAILED), H, "make", log, Said(),
+                           ("/srv/r/trees/t", "/home/me/linux"))
+    assert str(exc.value) == f"build: make failed on me@big-box; full log: {log}"
+    assert exc.value.detail.splitlines()[0] == ("/home/me/linux/mm/refpage.c:9:25: error: expected expression "
+                                                "before ';' token")
     assert log.read_text() == f"$ ssh me@big-box make\n{out}"
 
 
