@@ -10,20 +10,20 @@ from .errors import HostFailed
 
 
 class Tagged:
-    """A shared Progress for one build: lines tagged with arch@host, writes serialized."""
+    """A shared Progress for one build: lines tagged with arch@host (none: untagged), writes serialized."""
 
     _lock = threading.Lock()
 
-    def __init__(self, progress, tag):
-        self.progress, self.tag = progress, tag
+    def __init__(self, progress, tag=None):
+        self.progress, self.prefix = progress, f"[{tag}] " if tag else ""
 
     def __call__(self, message):
         with self._lock:
-            self.progress(f"[{self.tag}] {message}")
+            self.progress(self.prefix + message)
 
     def status(self, message):
         with self._lock:
-            self.progress.status(f"[{self.tag}] {message}")
+            self.progress.status(self.prefix + message)
 
 
 def run(jobs, hosts, on_host, here, fallback, progress):
@@ -38,7 +38,7 @@ def run(jobs, hosts, on_host, here, fallback, progress):
 class _Scheduler:
     def __init__(self, hosts, on_host, here, fallback, progress):
         self.idle, self.on_host, self.here = list(hosts), on_host, here
-        self.fallback, self.progress = fallback, progress
+        self.fallback, self.progress = fallback, Tagged(progress)
         self.done, self.local_turn = queue.Queue(), threading.Lock()
         self.running, self.errors = 0, []
 
@@ -59,7 +59,7 @@ class _Scheduler:
             raise self.errors[0]
 
     def _start(self, name, item, host=None):
-        tagged = Tagged(self.progress, f"{name}@{host.label if host else 'here'}")
+        tagged = Tagged(self.progress.progress, f"{name}@{host.label if host else 'here'}")
 
         def work():
             try:
