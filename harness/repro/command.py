@@ -7,6 +7,7 @@ from pathlib import Path
 
 from harness import machine as machines, paths, pipeline, selftests, tree as trees
 from harness.errors import UserError
+from harness.remote import options as remote_options
 from harness.progress import Progress
 
 from . import catalogue, runner, table, usertree
@@ -33,6 +34,7 @@ def register(subparsers):
     p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
     p.add_argument("--command-timeout", type=float, default=300.0, help="each reproducer in the guest")
     p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
+    remote_options.add_arguments(p)
     p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
     p.set_defaults(func=repro_command)
 
@@ -73,7 +75,8 @@ def repro_command(args):
         bug_patch=args.bug_patch.resolve() if args.bug_patch else None,
         options=pipeline.Options(arch=args.arch, jobs=args.jobs, timeout=args.timeout,
                                  boot_timeout=args.boot_timeout, command_timeout=args.command_timeout,
-                                 accel=args.accel, live=sys.stdout if args.verbose else None))
+                                 accel=args.accel, live=sys.stdout if args.verbose else None,
+                                 remote=remote_options.from_args(args)))
     started = time.monotonic()
     try:
         reports = runner.run(bugs, scratch, ctx)
