@@ -18,6 +18,7 @@ _DIAGNOSTIC = re.compile(r"^#\s+(?P<where>[\w./-]+\.c:\d+):(?P<test>\w+):(?P<msg
 # "# rt_uffd: Test terminated unexpectedly by signal 11"
 _TERMINATED = re.compile(r"^#\s+(?P<test>\w+): (?P<msg>Test terminated .*)$")
 _BY_ASSERTION = "Test terminated by assertion"
+_HARNESS = re.compile(r"^#\s+(RUN|OK|FAIL|SKIP|XFAIL|XPASS|Starting|Totals:|FAILED:|PASSED:)")
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,34 @@ class Half:
 
 
 def failure_message(output: List[str], status) -> str:
-    """The test's own words for why it failed: its first assertion and what it logged with it."""
-    diagnostics = [m for m in map(_DIAGNOSTIC.match, (line.strip() for line in output)) if m]
-    if diagnostics:
-        first = diagnostics[0]
+    """The test's own words for why it failed: its first failed assertion, what it logged with it
+    (TH_LOG), and the note a helper printed just before it."""
+    lines = [line.strip() for line in output]
+    found = [(i, m) for i, m in enumerate(map(_DIAGNOSTIC.match, lines)) if m]
+    failed = [(i, m) for i, m in found if m.group("msg").startswith("Expected ")] or found
+    if failed:
+        i, first = failed[0]
         words = [first.group("msg").strip()]
-        words += [m.group("msg").strip() for m in diagnostics[1:3] if m.group("where") == first.group("where")]
-        return f"{first.group('where')}: " + ": ".join(w for w in words if w)
-    for line in output:
-        m = _TERMINATED.match(line.strip())
+        for line in lines[i + 1:i + 3]:
+            m = _DIAGNOSTIC.match(line)
+            if not m or m.group("msg").startswith("Expected "):
+                break
+            words.append(m.group("msg").strip())
+        note = lines[i - 1][1:].strip() if i and _is_note(lines[i - 1]) else ""
+        return f"{first.group('where')}: " + ": ".join(w for w in words if w) + (f" ({note})" if note else "")
+    for line in lines:
+        m = _TERMINATED.match(line)
         if m and m.group("msg") != _BY_ASSERTION:
             return m.group("msg")
     root = tap.combine_exit_status(tap.parse_tap(output, "test"), status)
     reasons = [leaf.reason for _, leaf in root.flatten() if not leaf.ok and leaf.reason] + [root.reason]
     return "; ".join(dict.fromkeys(r for r in reasons if r)) or tap.exit_status_verdict(status)[1] or "failed"
+
+
+def _is_note(line):
+    """A test's own "# ..." line, not the harness' bookkeeping nor an assertion."""
+    return (line.startswith("# ") and not _DIAGNOSTIC.match(line) and not _TERMINATED.match(line)
+            and not _HARNESS.match(line))
 
 
 def test_status(output: List[str], status) -> Status:

@@ -54,6 +54,24 @@ def test_failure_message_is_the_assertion_with_its_log():
                    "mmap(MAP_SHARED) of a refpage fd succeeded")
 
 
+NOTE_AND_LOG = """TAP version 13
+1..1
+#  RUN           global.rt_page_size ...
+# refpage_rt.c:333:rt_page_size:PAGE_SIZE is 65536
+# m: byte 4096 (page 0, +4096) is 0, not the pattern's 0x1
+# refpage_rt.c:341:rt_page_size:Expected -1 (-1) == pattern_report(m) (4096)
+# refpage_rt.c:342:rt_page_size:size 1, 65536-byte pages
+# rt_page_size: Test terminated by assertion
+#          FAIL  global.rt_page_size
+not ok 1 global.rt_page_size""".splitlines()
+
+
+def test_failure_message_skips_logs_before_the_assertion_and_keeps_the_helpers_note():
+    assert verdict.failure_message(NOTE_AND_LOG, 1) == (
+        "refpage_rt.c:341: Expected -1 (-1) == pattern_report(m) (4096): size 1, 65536-byte pages "
+        "(m: byte 4096 (page 0, +4096) is 0, not the pattern's 0x1)")
+
+
 def test_failure_message_of_a_signal():
     assert verdict.failure_message(SIGNAL, 1) == "Test terminated unexpectedly by signal 7"
 
