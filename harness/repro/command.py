@@ -62,8 +62,8 @@ def repro_command(args):
     bugs = _resolve(args)
     progress = Progress()
     tree = trees.check_kernel_tree(args.tree) if args.tree else trees.default_tree(progress=progress)
-    before = usertree.snapshot(tree)
     scratch = Scratch(tree, progress)
+    before = usertree.snapshot(tree)
     if before.dirty_files():
         progress(f"repro: note: {tree} has uncommitted changes ({', '.join(before.dirty_files()[:3])}"
                  f"{', ...' if len(before.dirty_files()) > 3 else ''}); repro works from its HEAD "

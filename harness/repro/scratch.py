@@ -67,9 +67,13 @@ def series_digest(patches_dir, selftests_dir=None):
 class Scratch:
     def __init__(self, user_tree, progress=print):
         self.user = Git(user_tree)
-        if self.user.rev("HEAD") is None:
+        top = self.user("rev-parse", "--show-toplevel")
+        if not top.ok or self.user.rev("HEAD") is None:
             raise UserError(f"--tree {user_tree} is not a git checkout with a commit; repro works from "
                             "a commit: `git init` and commit the base first")
+        if Path(top.stdout.strip()).resolve() != Path(user_tree).resolve():
+            raise UserError(f"--tree {user_tree} is inside the git checkout {top.stdout.strip()}, not a "
+                            "checkout of its own; pass the checkout's top folder")
         self.root = root_for(common_dir(self.user))
         self.progress = progress
         self.head = self.user.rev("HEAD")

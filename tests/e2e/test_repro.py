@@ -55,6 +55,27 @@ def user_tree():
     return wt
 
 
+def test_bad_input_is_one_line_and_exit_2(cli, tmp_path):
+    fake = tmp_path / "linux"
+    (fake / "arch").mkdir(parents=True)
+    (fake / "Kconfig").write_text("")
+    (fake / "Makefile").write_text("VERSION = 6\nPATCHLEVEL = 12\n")
+    for args, words in [(("RT-thp", "--tree", fake), f"--tree {fake} is not a git checkout with a commit"),
+                        (("RT-nope",), "no bug 'RT-nope'; the ids are RT-shared-write"),
+                        (("RT-mte-tags", "--arch", "x86_64"), "RT-mte-tags shows on arm64 only"),
+                        (("--all", "--bug-patch", fake / "Makefile"), "--bug-patch goes with exactly one id"),
+                        (("RT-thp", "--bug-patch", tmp_path / "none.patch"), "none.patch: no such file")]:
+        argv = ("repro", *args) + (() if "--arch" in args else ("--arch", "arm64"))
+        res = cli(*argv)
+        assert res.returncode == 2, res.stderr
+        assert words in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert sorted(p.name for p in fake.iterdir()) == ["Kconfig", "Makefile", "arch"]
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "outer")
+    res = cli("repro", "RT-thp", "--arch", "arm64", "--tree", fake)
+    assert res.returncode == 2 and f"--tree {fake} is inside the git checkout {tmp_path}" in res.stderr, res.stderr
+
+
 def read_json(out):
     return {r["id"]: r for r in json.loads((Path(out) / "repro.json").read_text())["ids"]}
 
