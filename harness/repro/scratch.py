@@ -166,7 +166,7 @@ class Scratch:
             check = git("apply", "--check", "-v", str(patch))
             failure = amfail.parse(res.output, patch.name, patch.read_text(errors="replace"),
                                    "" if check.ok else check.output)
-            raise BugPatchError(f"{patch.name} does not apply on {onto[:12]}: {failure.summary()}",
+            raise BugPatchError(f"the bug patch does not apply on {onto[:12]}: {failure.summary()}",
                                 failure.explain() or res.output)
         sha = git.rev("HEAD")
         self._remember(name, key, sha)
