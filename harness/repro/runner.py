@@ -103,11 +103,12 @@ def _bug_half(bug, scratch, fixed, ctx):
         return Half(NOT_REPRODUCED, f"{NOT_REPRODUCED}: no bug patch {patch}")
     if bug.kind == APPLY:
         return _apply_bug_half(bug, patch, scratch, ctx)
+    name = bug.id if ctx.bug_patch is None else f"{bug.id}-with-{patch.stem}"  # its own ref
     try:
-        sha = scratch.with_patch(bug.id, fixed, patch)
+        sha = scratch.with_patch(name, fixed, patch)
     except BugPatchError as exc:
         return Half(NOT_REPRODUCED, f"{NOT_REPRODUCED}: {exc}", detail=exc.detail)
-    ctx.progress(f"repro: {bug.id}: the bug patch on the fixed series is {sha[:12]}")
+    ctx.progress(f"repro: {bug.id}: the bug patch on the fixed series is {sha[:12]} ({scratch.ref(name)})")
     tree = scratch.checkout_build(sha)
     opts = _options(ctx, tree, bug.variant(ctx.arch), bug.id)
     try:

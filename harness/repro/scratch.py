@@ -120,6 +120,10 @@ class Scratch:
             return sha
         return None
 
+    @staticmethod
+    def ref(name):
+        return REF_PREFIX + name
+
     def _remember(self, name, key, sha):
         self.user.must("update-ref", REF_PREFIX + name, sha)
         try:
