@@ -10,7 +10,6 @@ The light measurements come first, the heavy builds last.
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +29,6 @@ WARM_GOAL = 30.0   # seconds, arm64
 RATIO_GOAL = 0.5   # our cold build / virtme-ng's
 TOUCHED = "mm/refpage.c"
 _FIRST_OUTPUT = r"TAP version \d+|1\.\.\d+|(?:not )?ok \d+"
-_STEP = re.compile(r"^\s{2}([A-Z][A-Z0-9_]{1,10})\s+(\S+)")
 
 
 def scratch_dir(name):
@@ -83,11 +81,11 @@ def _logged(cmd, cwd, env, log, what, progress):
         try:
             for line in proc.stdout:
                 f.write(line)
-                m = _STEP.match(line)
-                if m:
+                step = build.step_of(line)
+                if step:
                     steps += 1
                     progress.status(f"{what}: {time.monotonic() - start:4.0f}s {steps:5d} steps "
-                                    f"{m.group(1):7s} {m.group(2)}")
+                                    f"{step[0]:7s} {step[1]}")
             proc.wait()
         finally:
             if proc.poll() is None:
