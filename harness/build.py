@@ -1,6 +1,7 @@
 """Build: the kernel image and its uapi headers, incrementally, with the log kept."""
 
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from .errors import StageFailed
 
 _STEP = re.compile(r"^\s{2}([A-Z][A-Z0-9_]{1,10})\s+(\S+)")
 _COMPILER_ERROR = re.compile(r"^\S+:\d+(:\d+)?: (fatal )?error: ")
+MAKE_GRACE_SECONDS = 20
 
 
 def step_of(line):
@@ -43,6 +45,16 @@ def build(machine, tree, build_dir, log, jobs=None, progress=None):
     return image
 
 
+def _stop(make):
+    """Let make reap its compilers and delete half-written targets, as it does on Ctrl-C."""
+    make.send_signal(signal.SIGINT)
+    try:
+        make.wait(timeout=MAKE_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        make.kill()
+        make.wait()
+
+
 def _run_logged(cmd, log, progress, started):
     steps = 0
     with open(log, "a") as out:
@@ -61,8 +73,7 @@ def _run_logged(cmd, log, progress, started):
             proc.wait()
         finally:
             if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+                _stop(proc)
     if proc.returncode:
         lines = Path(log).read_text(errors="replace").splitlines()
         errors = compiler_errors(lines) or lines[-25:]

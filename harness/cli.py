@@ -5,7 +5,7 @@ import importlib
 import signal
 import sys
 
-from . import doctor, machine as machines
+from . import doctor, interrupt, machine as machines
 from .errors import StageFailed, UserError
 from .remote import options as remote_options
 
@@ -79,9 +79,12 @@ def _terminate(signum, frame):
 
 def main(argv=None):
     signal.signal(signal.SIGTERM, _terminate)
+    interrupt.install()
     args = parser().parse_args(argv)
     try:
-        return args.func(args) or 0
+        status = args.func(args) or 0
+        interrupt.check()
+        return status
     except UserError as exc:
         print(f"refpage-ci: error: {exc}", file=sys.stderr)
         return exc.exit_status

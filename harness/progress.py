@@ -3,6 +3,8 @@
 import sys
 import time
 
+from . import interrupt
+
 
 class Progress:
     def __init__(self, stream=None, interval=10.0):
@@ -14,11 +16,13 @@ class Progress:
 
     def __call__(self, message):
         """A step worth keeping on screen."""
+        interrupt.check()
         self._clear()
         print(message, file=self.stream, flush=True)
 
     def status(self, message):
         """A transient status: redrawn on a tty, printed every `interval` s otherwise."""
+        interrupt.check()
         now = time.monotonic()
         if self.tty:
             self.stream.write("\r\033[K" + message[:150])

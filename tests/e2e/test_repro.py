@@ -114,10 +114,26 @@ def test_a_harmless_bug_patch_is_not_reproduced(cli, tmp_path):
     assert read_json(tmp_path)["RT-thp"]["ok"] is False
 
 
+def wait_for_process(cli, name, timeout=60):
+    """Wait until a process called `name` runs for this test: the moment make or QEMU is at work."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for pid in cli.leftover_processes():
+            try:
+                comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                continue
+            if comm.startswith(name):
+                return
+        time.sleep(0.005)
+    pytest.fail(f"no {name} process ran within {timeout}s")
+
+
 @needs_reproducers
-@pytest.mark.parametrize("phase, marker, wait", [("build", "repro: arm64, tree ", 2.0),
-                                                 ("boot", "boot: arm64 under ", 0.0)], ids=["build", "boot"])
-def test_ctrl_c_mid_run_leaves_the_users_tree_alone(cli, user_tree, tmp_path, phase, marker, wait):
+@pytest.mark.parametrize("phase, marker, process", [("build", "repro: arm64, tree ", "make"),
+                                                    ("boot", "boot: arm64 under ", "qemu-system")],
+                         ids=["build", "boot"])
+def test_ctrl_c_mid_run_leaves_the_users_tree_alone(cli, user_tree, tmp_path, phase, marker, process):
     """SIGINT to the whole process group, as Ctrl-C on a terminal sends it, while make or QEMU runs."""
     before = state(user_tree)
     proc = subprocess.Popen(cli.argv("repro", "RT-uffd", "--arch", "arm64", "--tree", user_tree,
@@ -130,7 +146,7 @@ def test_ctrl_c_mid_run_leaves_the_users_tree_alone(cli, user_tree, tmp_path, ph
         if line.startswith(marker):
             break
     assert seen and seen[-1].startswith(marker), "".join(seen[-20:])
-    time.sleep(wait)
+    wait_for_process(cli, process)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, "".join(seen[-10:]) + err[-2000:]
