@@ -569,38 +569,38 @@ TEST(size_zero_einval)
 	ASSERT_FAILS_WITH(EINVAL, refpage_create(NULL, 0, 0));
 }
 
+/* Every size in sizes[] is refused with EINVAL, whatever the content */
+static void sizes_einval(struct __test_metadata *_metadata,
+			 const unsigned int *sizes, unsigned int count)
+{
+	unsigned char *pat = calloc(4, psize);
+	unsigned int i;
+
+	ASSERT_NE(NULL, pat);
+	for (i = 0; i < count; i++)
+		ASSERT_FAILS_WITH(EINVAL, refpage_create(pat, sizes[i], 0))
+			TH_LOG("size %u", sizes[i]);
+	free(pat);
+}
+
 TEST(size_not_power_of_two_einval)
 {
 	unsigned int sizes[] = { 3, 5, 6, 7, 12, 24, 100, 1000,
 				 psize - 1, psize + 1, psize / 2 * 3 };
-	unsigned char *pat = calloc(2, psize);
-	unsigned int i, size;
 
 	if (!refpage_available())
 		SKIP(return, REFPAGE_MISSING);
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		size = sizes[i];
-		ASSERT_FAILS_WITH(EINVAL, refpage_create(pat, size, 0))
-			TH_LOG("size %u", size);
-	}
-	free(pat);
+	sizes_einval(_metadata, sizes, ARRAY_SIZE(sizes));
 }
 
 TEST(size_above_page_einval)
 {
 	unsigned int sizes[] = { 2 * psize, 4 * psize, 1U << 20, 1U << 31,
 				 UINT_MAX };
-	unsigned char *pat = calloc(4, psize);
-	unsigned int i, size;
 
 	if (!refpage_available())
 		SKIP(return, REFPAGE_MISSING);
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		size = sizes[i];
-		ASSERT_FAILS_WITH(EINVAL, refpage_create(pat, size, 0))
-			TH_LOG("size %u", size);
-	}
-	free(pat);
+	sizes_einval(_metadata, sizes, ARRAY_SIZE(sizes));
 }
 
 TEST(content_unreadable_efault)
