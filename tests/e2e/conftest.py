@@ -56,8 +56,7 @@ def _git(tree, *args, check=True):
     return subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True, check=check)
 
 
-@pytest.fixture(scope="session")
-def series_tree():
+def series_worktree(name, branch):
     """A worktree of the default tree kept in the cache, reset to the base and given the series.
 
     The path stays the same from run to run, so the kernel builds in it stay
@@ -65,14 +64,19 @@ def series_tree():
     """
     from harness import paths, tree as trees
     base = trees.default_tree()
-    wt = paths.cache_dir() / "worktrees" / "series-e2e"
+    wt = paths.cache_dir() / "worktrees" / name
     if not (wt / ".git").exists():
         wt.parent.mkdir(parents=True, exist_ok=True)
         _git(base, "worktree", "add", "--quiet", "--detach", str(wt), "base")
     _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
     _git(wt, "clean", "-fdq")
-    _git(wt, "branch", "-D", SERIES_BRANCH, check=False)
+    _git(wt, "branch", "-D", branch, check=False)
     res = subprocess.run([sys.executable, "-m", "harness.cli", "series", "apply", "--tree", str(wt),
-                          "--branch", SERIES_BRANCH], capture_output=True, text=True, cwd=PROJECT)
+                          "--branch", branch], capture_output=True, text=True, cwd=PROJECT)
     assert res.returncode == 0, res.stdout + res.stderr
     return wt
+
+
+@pytest.fixture(scope="session")
+def series_tree():
+    return series_worktree("series-e2e", SERIES_BRANCH)

@@ -4,7 +4,6 @@ their folders are fixed under the cache (remote-e2e/<host>), so their builds sta
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -12,14 +11,14 @@ from pathlib import Path
 import pytest
 
 import sshd
-from harness import paths, tree as trees
+from conftest import series_worktree
+from harness import paths
 from test_boot import all_leaves, by_name
 
 pytestmark = pytest.mark.e2e
 
 CACHE = paths.cache_dir()
 REMOTE_E2E = CACHE / "remote-e2e"
-DEV = CACHE / "worktrees" / "remote-dev"
 DEV_BRANCH = "refpage-ci/remote-dev"
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -52,16 +51,7 @@ def host_b(tmp_path_factory, user_key):
 @pytest.fixture(scope="session")
 def dev_tree():
     """The series on a worktree of the default tree, at a fixed path (its own, not series-e2e's)."""
-    if not (DEV / ".git").exists():
-        DEV.parent.mkdir(parents=True, exist_ok=True)
-        git(trees.default_tree(), "worktree", "add", "--quiet", "--detach", str(DEV), "base")
-    git(DEV, "checkout", "--quiet", "--detach", "--force", "base")
-    git(DEV, "clean", "-fdq")
-    git(DEV, "branch", "-D", DEV_BRANCH, check=False)
-    res = subprocess.run([sys.executable, "-m", "harness.cli", "series", "apply", "--tree", str(DEV),
-                          "--branch", DEV_BRANCH], capture_output=True, text=True, cwd=PROJECT)
-    assert res.returncode == 0, res.stdout + res.stderr
-    return DEV
+    return series_worktree("remote-dev", DEV_BRANCH)
 
 
 @pytest.fixture
