@@ -8,9 +8,23 @@ from . import paths
 from .errors import StageFailed, UserError
 
 
-def _names():
-    text = (paths.SELFTESTS / "Makefile").read_text()
-    return re.search(r"^TESTS\s*:=\s*(.*)$", text, re.M).group(1).split()
+_TESTS = re.compile(r"^TESTS\s*:=\s*(.*)$", re.M)
+
+
+def programs(folder=None):
+    """The programs selftests/Makefile builds, in run order (its `TESTS :=` line)."""
+    folder = Path(folder or paths.SELFTESTS)
+    makefile = folder / "Makefile"
+    if not makefile.is_file():
+        raise UserError(f"{makefile}: no such file; the test programs are listed in selftests/Makefile")
+    found = _TESTS.search(makefile.read_text())
+    if not found:
+        raise UserError(f"{makefile}: no `TESTS := ...` line naming the programs")
+    names = tuple(found.group(1).split())
+    missing = [p for p in names if not (folder / f"{p}.c").is_file()]
+    if missing:
+        raise UserError(f"{makefile} lists {', '.join(missing)} without a .c file in {folder}")
+    return names
 
 
 def headers(build_dir):
@@ -27,7 +41,7 @@ def build(machine, tree, build_dir, log, progress=None):
     cmd = ["make", "-C", str(paths.SELFTESTS), f"OUT={out}", f"CC={machine.compiler()}",
            f"ARCH={machine.name}", f"KHDR={headers(build_dir)}", f"KSFT={ksft(tree)}"]
     _run(cmd, log, "selftests")
-    binaries = [out / name for name in _names()]
+    binaries = [out / name for name in programs()]
     if progress:
         progress(f"selftests: {len(binaries)} programs built for {machine.name}")
     return binaries

@@ -52,7 +52,7 @@ def _resolve(args):
         if reason:
             raise UserError(f"repro: {bugs[0].id} {reason}; run it with --arch {bugs[0].arches[0]}")
     runtime = [b for b in bugs if b.kind == catalogue.RUNTIME and not b.skip_reason(args.arch)]
-    if runtime and catalogue.PROGRAM not in selftests._names():
+    if runtime and catalogue.PROGRAM not in selftests.programs():
         raise UserError(f"repro: selftests/Makefile builds no {catalogue.PROGRAM}, the program holding the "
                         "reproducers; add it (issue 5) or run the build-time ids only (RT-semicolon, RT-no-apply)")
     return bugs

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Tuple
 
+from harness import selftests as harness_selftests
 from harness.errors import UserError
 
 SUBJECT = "selftests/mm: add reference page tests"
 DEST = "tools/testing/selftests/mm"
 _LOCAL_INCLUDE = re.compile(r'^#include "(kselftest[\w.-]*\.h)"', re.M)
 _TREE_INCLUDE = re.compile(r'^#include "\.\./(kselftest[\w.-]*\.h)"', re.M)
-_TESTS = re.compile(r"^TESTS\s*:=\s*(.*)$", re.M)
 _MTE = re.compile(r"^\$\(OUT\)/(\S+):\s*CFLAGS\s*\+=\s*\$\(MTE_CFLAGS\)", re.M)
 _MAKEFILE_ANCHOR = "TEST_PROGS := run_vmtests.sh"
 MTE_FLAGS = "-march=armv8.5-a+memtag"
@@ -43,17 +43,8 @@ def is_selftests(subject_line):
 def sources(folder):
     """The programs and headers the project's selftests/Makefile builds."""
     folder = Path(folder)
-    makefile = folder / "Makefile"
-    if not makefile.is_file():
-        raise UserError(f"{makefile}: no such file; the selftests commit is rendered from selftests/Makefile")
-    text = makefile.read_text()
-    found = _TESTS.search(text)
-    if not found:
-        raise UserError(f"{makefile}: no `TESTS := ...` line naming the programs")
-    programs = tuple(found.group(1).split())
-    missing = [p for p in programs if not (folder / f"{p}.c").is_file()]
-    if missing:
-        raise UserError(f"{makefile} lists {', '.join(missing)} without a .c file in {folder}")
+    programs = harness_selftests.programs(folder)
+    text = (folder / "Makefile").read_text()
     headers = tuple(sorted(p.name for p in folder.glob("*.h")))
     shared = tuple(sorted(p.name for p in folder.glob("*.c") if p.stem not in programs))
     mte = tuple(_MTE.findall(text)) or (programs if MTE_FLAGS.split("+", 1)[1] in text else ())

@@ -22,7 +22,7 @@ from harness import selftests
 
 pytestmark = pytest.mark.e2e
 needs_reproducers = pytest.mark.skipif(
-    "refpage_rt" not in selftests._names(),
+    "refpage_rt" not in selftests.programs(),
     reason="selftests/Makefile builds no refpage_rt yet (issue 5): no runtime reproducer to run")
 
 USER_BRANCH = "refpage-ci/repro-e2e-user"

@@ -61,6 +61,20 @@ def test_a_listed_program_without_source_is_named(tmp_path):
         selftests.sources(tmp_path)
 
 
+def test_a_missing_makefile_or_tests_line_is_named(tmp_path):
+    with pytest.raises(UserError, match=r"Makefile: no such file"):
+        selftests.sources(tmp_path)
+    (tmp_path / "Makefile").write_text("CFLAGS := -O2\n")
+    with pytest.raises(UserError, match=r"no `TESTS := \.\.\.` line"):
+        selftests.sources(tmp_path)
+
+
+def test_the_projects_own_programs_are_listed_in_run_order():
+    from harness import selftests as programs_of
+    names = programs_of.programs()
+    assert names[0] == "refpage" and "refpage_rt" in names and len(set(names)) == len(names)
+
+
 def test_harness_include_round_trips():
     text = '#include "kselftest_harness.h"\n#include "kselftest.h"\n#include "refpage_util.h"\nint x;\n'
     assert selftests.to_tree(text) == ('#include "../kselftest_harness.h"\n#include "../kselftest.h"\n'
