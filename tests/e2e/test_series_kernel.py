@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import paths
+from harness import paths, tree as trees
 
 pytestmark = pytest.mark.e2e
 
@@ -41,11 +41,10 @@ def need_series():
 
 
 def cached(version):
-    tree = paths.trees_dir() / f"linux-source-{version}"
-    if not (tree / ".git").is_dir():
-        pytest.skip(f"{tree} not unpacked yet (run `refpage-ci build --arch x86_64` or "
-                    f"`apt-get install linux-source-{version}`)")
-    return tree
+    """The cached checkout of Debian's linux-source-<version>, unpacked on first use."""
+    if not trees.tarball(version).is_file():
+        pytest.skip(f"{trees.tarball(version)} missing: `apt-get install linux-source-{version}`")
+    return trees.default_tree(version, progress=lambda line: None)
 
 
 class Worktree:
