@@ -53,6 +53,7 @@ def default_tree(version=DEFAULT_VERSION, progress=print):
     """The cached git checkout of Debian's linux-source-<version>, made on first use."""
     dest = paths.trees_dir() / f"linux-source-{version}"
     if (dest / ".git").is_dir():
+        _no_auto_gc(dest)
         return dest
     source = tarball(version)
     if not source.is_file():
@@ -75,6 +76,7 @@ def _unpack_as_checkout(source, dest, progress):
         _drop_catch_all_gitignore(top)
         progress(f"tree: committing {top.name} as the base commit")
         _git(top, "init", "-q", "-b", "base")
+        _no_auto_gc(top)
         _git(top, "add", "-f", "-A")
         _git(top, "-c", "user.name=refpage-ci", "-c", "user.email=refpage-ci@localhost",
              "commit", "-q", "-m", f"Debian {source.name}",
@@ -82,6 +84,14 @@ def _unpack_as_checkout(source, dest, progress):
         if dest.exists():
             shutil.rmtree(dest)
         top.rename(dest)
+
+
+def _no_auto_gc(checkout):
+    """A detached `git gc --auto` would outlive refpage-ci (a 90k-file commit starts one, and
+    so does the slow pile-up of series and repro commits): the cache's checkouts never gc."""
+    setting = subprocess.run(["git", "config", "--get", "gc.auto"], cwd=checkout, capture_output=True, text=True)
+    if setting.stdout.strip() != "0":
+        _git(checkout, "config", "gc.auto", "0")
 
 
 def _drop_catch_all_gitignore(top):
