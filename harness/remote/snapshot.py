@@ -24,7 +24,7 @@ class Snapshot:
 
 
 def _git(tree, *args, env=None):
-    res = subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True, env=env)
+    res = subprocess.run(["git", "-C", str(tree), "-c", "gc.auto=0", *args], capture_output=True, text=True, env=env)
     if res.returncode:
         raise UserError(f"--tree {tree}: `git {' '.join(args)}` failed: "
                         f"{(res.stderr.strip().splitlines() or ['?'])[-1]}")

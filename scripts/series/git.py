@@ -48,7 +48,8 @@ class Git:
         self._run = runner
 
     def __call__(self, *args, input=None, env=None):
-        return self._run(["git", "-C", self.tree, *args], input=input, env=env)
+        # gc.auto=0: our commits must not start a detached `git gc` in the user's repository
+        return self._run(["git", "-C", self.tree, "-c", "gc.auto=0", *args], input=input, env=env)
 
     def must(self, *args, input=None, env=None):
         res = self(*args, input=input, env=env)
