@@ -193,3 +193,17 @@ def test_the_working_state_is_built_there_and_the_tree_left_alone(client, host_a
     record_property("remote_incremental_rebuild_seconds", round(res.seconds, 1))
     print(f"remote incremental rebuild after a one-line change in mm/refpage.c: {res.seconds:.1f}s "
           f"(build {m['timings']['build']}s)")
+
+
+def test_repro_builds_both_halves_on_the_host_and_boots_them_here(client, host_a, tmp_path):
+    out = tmp_path / "out"
+    res = client("repro", "RT-thp", "--arch", "arm64", "--build-host", host_a.spec, "-j3", "--out", out,
+                 known=[host_a])
+    assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    assert any(line.startswith("RT-thp: reproduced: rt_thp failed as expected: ") for line in res.stdout.splitlines())
+    assert "RT-thp: fixed: passed" in res.stdout.splitlines()
+    for half in ("RT-thp", "fixed"):
+        m = meta(out / half)
+        assert m["build_host"] == host_a.spec, (half, m)
+        assert m["remote_build_dir"].startswith(str(REMOTE_E2E / "host-a" / "builds")), m
+    assert meta(out / "RT-thp")["remote_commit"] != meta(out / "fixed")["remote_commit"]
