@@ -74,6 +74,7 @@ def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=N
     state = presence(git, "HEAD", subjects)
     if len(state) == len(subjects):
         name = git.current_branch() or "a detached HEAD"
+        _refuse_other_version(git, patches_dir, series, state, f"{tree}: {name}")
         progress(f"series: already applied: {name} at {head[:12]} has all {len(subjects)} commits of the "
                  f"series (newest: {state[-1][0][:12]} {state[-1][1]}); nothing changed")
         return Applied(Path(tree), git.current_branch(), git.config_get(base_key(git.current_branch() or ""))
@@ -82,7 +83,7 @@ def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=N
         raise UserError(f"{tree}: HEAD already has {len(state)} of the {len(subjects)} commits of the series "
                         f"({state[0][1]!r}, ...); check out the base without them, then apply again")
     if git.rev(f"refs/heads/{branch}"):
-        return _existing_branch(git, branch, head, subjects, progress)
+        return _existing_branch(git, branch, head, (patches_dir, series, subjects), progress)
     return _apply(git, patches_dir, series, branch, head, progress,
                   selftests_dir or patches_dir.parent / "selftests")
 
@@ -98,16 +99,33 @@ def _refuse_unclean(git):
         raise UserError(f"{git.tree} has uncommitted changes in {shown}; commit or stash them, then apply again")
 
 
-def _existing_branch(git, branch, head, subjects, progress):
+def _existing_branch(git, branch, head, wanted, progress):
+    patches_dir, series, subjects = wanted
     tip = git.rev(f"refs/heads/{branch}")
     found = presence(git, tip, subjects)
     on_head = git("merge-base", "--is-ancestor", head, tip).ok
     if len(found) == len(subjects) and on_head:
+        _refuse_other_version(git, patches_dir, series, found, f"branch {branch}")
         progress(f"series: already applied on branch {branch} (tip {tip[:12]}, on top of HEAD {head[:12]}); "
                  f"nothing changed; `git checkout {branch}` to use it")
         return Applied(git.tree, branch, git.config_get(base_key(branch)) or head, tip, already=True)
     raise UserError(f"branch {branch} already exists in {git.tree} and is not this series on HEAD; "
                     f"pass --branch NAME, or delete it: git -C {git.tree} branch -D {branch}")
+
+
+def _refuse_other_version(git, patches_dir, series, found, where):
+    """Same subjects are not the same series: each stored patch must be the change its commit makes."""
+    differ = [entry.name for entry, (sha, _) in zip(series.entries, found)
+              if not entry.rendered and _patch_id(git, patches_dir, entry) != git.commit_patch_id(sha)]
+    if differ:
+        verb = "differs" if len(differ) == 1 else "differ"
+        raise UserError(f"{where} has the series' commits, but {', '.join(differ)} {verb} from {patches_dir} "
+                        "(edited in the tree, or another version of the series): `refpage-ci series refresh` "
+                        "keeps the tree's version; to apply this one, check out the base and apply again")
+
+
+def _patch_id(git, patches_dir, entry):
+    return git.patch_id((Path(patches_dir) / entry.name).read_text(errors="replace"))
 
 
 @contextmanager

@@ -99,6 +99,14 @@ class Git:
         out = self.must("log", "--first-parent", f"-n{count}", "--format=%H %s", rev, "--")
         return [tuple(line.split(" ", 1)) if " " in line else (line, "") for line in out.splitlines()]
 
+    def patch_id(self, diff):
+        """`git patch-id --stable` of a diff or mbox: the change alone, not its message or line numbers."""
+        out = self.must("patch-id", "--stable", input=diff)
+        return out.split()[0] if out.strip() else None
+
+    def commit_patch_id(self, sha):
+        return self.patch_id(self.must("show", "--format=", sha))
+
     def commits(self, base, tip):
         """(sha, subject) from base (exclusive) to tip, oldest first."""
         out = self.must("log", "--reverse", "--format=%H %s", f"{base}..{tip}", "--")

@@ -162,6 +162,27 @@ def test_apply_twice_says_so_and_changes_nothing(tree, patches):
     assert snapshot(tree) == before
 
 
+def test_apply_over_another_version_of_the_series_names_the_patch_and_changes_nothing(tree, patches):
+    """Same subjects, other code (edited in the tree, or an older series): not "already applied"."""
+    assert cli("series", "apply", "--tree", tree, "--patches", patches, "--branch", "rp").returncode == 0
+    p = tree / "mm" / "refpage.c"
+    p.write_text(p.read_text() + "int refpage_edited;\n")
+    git(tree, "commit", "-q", "-a", "--fixup", "rp~3")
+    git(tree, "-c", "sequence.editor=true", "rebase", "-q", "-i", "--autosquash", "base")
+    for from_base in (False, True):
+        if from_base:
+            git(tree, "checkout", "-q", "base")
+        before = snapshot(tree)
+        res = cli("series", "apply", "--tree", tree, "--patches", patches, "--branch", "rp")
+        assert res.returncode == 2, res.stdout + res.stderr
+        where = "branch rp" if from_base else f"{tree}: rp"
+        assert res.stderr.splitlines()[-1] == (
+            f"refpage-ci: error: {where} has the series' commits, but 0001-mm-introduce-reference-pages.patch "
+            f"differs from {patches} (edited in the tree, or another version of the series): `refpage-ci series "
+            "refresh` keeps the tree's version; to apply this one, check out the base and apply again")
+        assert snapshot(tree) == before
+
+
 def test_apply_refuses_uncommitted_changes(tree, patches):
     (tree / "mm" / "memory.c").write_text("edited\n")
     before = snapshot(tree)
