@@ -82,7 +82,7 @@ def run_command(args):
     for res in outcome.results:
         for line in res.output:
             print(line)
-    status = _finish(prep, outcome, args, progress, started, parse_tap=bool(args.test))
+    status = _finish(prep, outcome, args, progress, started, parse_tap=results.AUTO if args.test else False)
     return _run_status(outcome, status)
 
 

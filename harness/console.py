@@ -152,7 +152,9 @@ class Console:
 
 
 def _command_output(lines, prompt):
-    out = [l[len(prompt):] if l.startswith(prompt) else l for l in lines if not l.startswith("@@rc=")]
+    """The command's own lines. Echo is off, so its first line shares the prompt's line; the
+    first command's also carries busybox's own prompt, printed before ours was set."""
+    out = [l.rsplit(prompt, 1)[-1] for l in lines if not l.startswith("@@rc=")]
     while out and not out[-1].strip():
         out.pop()
     return out

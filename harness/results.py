@@ -6,13 +6,19 @@ from .tap import Status, TestResult
 CONSOLE = "console: no kernel splat"
 
 
+AUTO = "auto"  # TAP when the program prints it, else its exit status alone (a user's own test)
+
+
 def _program_result(res, parse):
-    if parse:
-        root = tap.parse_tap(res.output, res.name)
-    else:
+    root = tap.parse_tap(res.output, res.name) if parse else None
+    if root is None or (parse == AUTO and _without_tap(root)):
         root = TestResult(res.name, Status.PASS, log=list(res.output))
     status = None if (res.timed_out or res.guest_died) else res.status
     return tap.combine_exit_status(root, status)
+
+
+def _without_tap(root):
+    return root.status is Status.ERROR and root.reason == tap.NO_OUTPUT and not root.subtests
 
 
 def _console_result(outcome):
@@ -24,7 +30,7 @@ def _console_result(outcome):
 
 
 def collect(arch, outcome, parse_tap=True):
-    """{arch: [one root per program, then the console's own result]}."""
+    """{arch: [one root per program, then the console's own result]}; parse_tap: True, False or AUTO."""
     roots = [_program_result(r, parse_tap) for r in outcome.results]
     if outcome.error:
         roots.append(TestResult("boot", Status.ERROR, reason=outcome.error))

@@ -57,3 +57,13 @@ def test_a_boot_error_is_its_own_failed_result():
     out = _outcome(None, [], error="timeout: t still running")
     got = results.collect("arm64", out)
     assert ("boot", Status.ERROR) in [(r.name, r.status) for r in got["arm64"]]
+
+
+def test_a_selftest_without_tap_is_an_error_but_a_users_plain_program_is_judged_by_its_status():
+    plain = ["page 0: 0x11", "page 1: SIGSEGV (hole)"]
+    assert results.collect("arm64", _outcome(0, plain))["arm64"][0].status is Status.ERROR
+    assert results.collect("arm64", _outcome(0, plain), results.AUTO)["arm64"][0].status is Status.PASS
+    failed = results.collect("arm64", _outcome(3, plain), results.AUTO)["arm64"][0]
+    assert failed.status is Status.FAIL and failed.reason == "exit status 3"
+    tap = results.collect("arm64", _outcome(0, ["TAP version 13", "1..1", "not ok 1 broke"]), results.AUTO)
+    assert tap["arm64"][0].status is Status.FAIL

@@ -41,6 +41,11 @@ def test_command_output_strips_prompt_and_marker():
     assert console._command_output([prompt, "@@rc=3@@"], prompt) == []
 
 
+def test_the_first_commands_output_loses_busyboxs_prompt_too():
+    prompt = "rci-1a2b3c4d> "
+    assert console._command_output([f"/root # {prompt}6.12.117+", "@@rc=0@@"], prompt) == ["6.12.117+"]
+
+
 def test_transcript_splits_lines_across_writes(tmp_path):
     t = console.Transcript(tmp_path / "c.log")
     t.write("ab")
