@@ -649,6 +649,33 @@ TEST(map_shared_einval)
 	close(fd);
 }
 
+/*
+ * As for any file whose ->mmap refuses: MAP_FIXED has already unmapped what
+ * was there, and the range is left a hole (the man page's NOTES say so).
+ */
+TEST(map_shared_fixed_einval_leaves_a_hole)
+{
+	unsigned char pat[16] = { 1 }, vec;
+	char *p;
+	int fd;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	fd = refpage_create(pat, 16, 0);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 3 * psize, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 0x11, 3 * psize);
+	ASSERT_FAILS_WITH(EINVAL, mmap(p + psize, psize, PROT_READ,
+				       MAP_SHARED | MAP_FIXED, fd, 0));
+	ASSERT_FAILS_WITH(ENOMEM, mincore(p + psize, psize, &vec));
+	ASSERT_EQ(0x11, p[0]);
+	ASSERT_EQ(0x11, p[2 * psize]);
+	ASSERT_EQ(0, munmap(p, 3 * psize));
+	close(fd);
+}
+
 TEST(emfile)
 {
 	unsigned char pat[16] = { 1 };
