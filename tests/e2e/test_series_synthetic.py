@@ -147,6 +147,15 @@ def test_apply_makes_branch_with_wiring_in_place(tree, patches):
     assert git(tree, "status", "--porcelain") == ""
 
 
+def apply_then_edit_patch_1(tree, patches):
+    """What a developer does: apply, edit patch 1's code in the tree, squash it in with a rebase."""
+    assert cli("series", "apply", "--tree", tree, "--patches", patches, "--branch", "rp").returncode == 0
+    p = tree / "mm" / "refpage.c"
+    p.write_text(p.read_text() + "int refpage_edited;\n")
+    git(tree, "commit", "-q", "-a", "--fixup", "rp~3")
+    git(tree, "-c", "sequence.editor=true", "rebase", "-q", "-i", "--autosquash", "base")
+
+
 def test_apply_twice_says_so_and_changes_nothing(tree, patches):
     assert cli("series", "apply", "--tree", tree, "--patches", patches, "--branch", "rp").returncode == 0
     before = snapshot(tree)
@@ -164,11 +173,7 @@ def test_apply_twice_says_so_and_changes_nothing(tree, patches):
 
 def test_apply_over_another_version_of_the_series_names_the_patch_and_changes_nothing(tree, patches):
     """Same subjects, other code (edited in the tree, or an older series): not "already applied"."""
-    assert cli("series", "apply", "--tree", tree, "--patches", patches, "--branch", "rp").returncode == 0
-    p = tree / "mm" / "refpage.c"
-    p.write_text(p.read_text() + "int refpage_edited;\n")
-    git(tree, "commit", "-q", "-a", "--fixup", "rp~3")
-    git(tree, "-c", "sequence.editor=true", "rebase", "-q", "-i", "--autosquash", "base")
+    apply_then_edit_patch_1(tree, patches)
     for from_base in (False, True):
         if from_base:
             git(tree, "checkout", "-q", "base")
@@ -272,12 +277,7 @@ def test_export_needs_a_changelog_entry(tree, patches, tmp_path):
 
 
 def test_refresh_round_trip(tree, patches):
-    assert cli("series", "apply", "--tree", tree, "--patches", patches, "--branch", "rp").returncode == 0
-    # a developer edits patch 1 in the tree and squashes it in with a rebase
-    p = tree / "mm" / "refpage.c"
-    p.write_text(p.read_text() + "int refpage_edited;\n")
-    git(tree, "commit", "-q", "-a", "--fixup", "rp~3")
-    git(tree, "-c", "sequence.editor=true", "rebase", "-q", "-i", "--autosquash", "base")
+    apply_then_edit_patch_1(tree, patches)
     res = cli("series", "refresh", "--tree", tree, "--patches", patches, "--branch", "rp")
     assert res.returncode == 0, res.stderr
     series = (patches / "series").read_text().splitlines()
