@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import pipeline, qemu, accel, results, selftests
+from . import distcc, pipeline, qemu, accel, results, selftests
 from .console import Console
 from .errors import UserError
 from .progress import Progress
@@ -21,7 +21,8 @@ def options(args, arch=None, out=None):
                             command_timeout=args.command_timeout, accel=args.accel,
                             variant=args.variant, fragments=tuple(args.fragment),
                             live=sys.stdout if args.verbose else None,
-                            remote=remote_options.from_args(args) if hasattr(args, "build_host") else None)
+                            remote=remote_options.from_args(args) if hasattr(args, "build_host") else None,
+                            distcc=distcc.resolve(args.distcc, args.no_distcc))
 
 
 def _arches(args, several):
@@ -114,11 +115,25 @@ def shell_command(args):
     return 0
 
 
+def build_line(meta):
+    """The summary's build line: time, steps and the ccache hit rate, from metadata.json's fields."""
+    stats = meta.get("build_stats") or {}
+    seconds = meta.get("timings", {}).get("build")
+    if not stats:
+        return f"build: {seconds:.0f}s" if seconds is not None else "build: not run here"
+    rate = stats.get("hit_rate")
+    hits = f"ccache {rate:.0f}% hits ({stats['hits']}/{stats['hits'] + stats['misses']})" if rate is not None \
+        else "no compiles"
+    distcc = f", distcc over {len(meta['distcc'])} hosts" if meta.get("distcc") else ""
+    return f"build: {seconds:.0f}s, {stats['steps']} steps, {hits}{distcc}"
+
+
 def _finish(prep, outcome, args, progress, started, parse_tap=True):
     collected = results.collect(prep.machine.name, outcome, parse_tap)
     prep.meta.time("total", time.monotonic() - started)
     results.write(collected, outcome, prep.out, args.junit, args.json)
     print(results.summary(collected, outcome))
+    print(build_line(prep.meta.data))
     if outcome.splats:
         print(pipeline.splat_report(outcome), file=sys.stderr)
     elif outcome.error:

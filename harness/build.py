@@ -4,9 +4,10 @@ import re
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import kbuild
+from . import buildsteps, ccache, distcc as distccs, kbuild
 from .errors import StageFailed
 
 _STEP = re.compile(r"^\s{2}([A-Z][A-Z0-9_]{1,10})\s+(\S+)")
@@ -32,17 +33,68 @@ def compiler_errors(lines):
     return found
 
 
-def build(machine, tree, build_dir, log, jobs=None, progress=None):
-    """`make <image> headers_install`; returns the kernel image path."""
-    jobs = jobs or kbuild.default_jobs()
-    cmd = kbuild.make_command(machine, tree, build_dir, machine.target, "headers_install", jobs=jobs)
+@dataclass(frozen=True)
+class Built:
+    image: Path
+    steps: int
+    seconds: float
+    ccache: ccache.HitRate
+    distcc_failed: tuple = ()   # hosts distcc gave up on; their jobs compiled here
+
+    def line(self, name):
+        parts = [f"build: {name} done in {self.seconds:.0f}s ({self.steps} steps, {self.ccache.line()}"]
+        if self.distcc_failed:
+            parts.append(f", distcc hosts failed: {', '.join(self.distcc_failed)}")
+        return "".join(parts) + f") -> {self.image}"
+
+    def as_dict(self):
+        return dict(self.ccache.as_dict(), steps=self.steps, distcc_failed=list(self.distcc_failed))
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How the compiles run: the jobs, the optional distcc hosts, the key for step counts."""
+    jobs: int = None
+    distcc: object = None       # distcc.Distcc
+    config_key: str = None      # the config's digest: builds of it on any tree take alike steps
+
+    def make_jobs(self):
+        return self.jobs or (self.distcc.jobs() if self.distcc else kbuild.default_jobs())
+
+
+def build(machine, tree, build_dir, log, engine=None, progress=None):
+    """`make <image> headers_install`, incrementally; what it cost comes back with the image."""
+    engine = engine or Engine()
+    cmd = kbuild.make_command(machine, tree, build_dir, machine.target, "headers_install",
+                              jobs=engine.make_jobs(), distcc=engine.distcc)
+    stats = Path(build_dir) / "refpage-ci-ccache-stats.log"
+    stats.unlink(missing_ok=True)
+    fresh = not kbuild.kernel_image(machine, build_dir).exists()
+    total = buildsteps.expected(build_dir, engine.config_key, fresh)
     started = time.monotonic()
-    steps = _run_logged(cmd, log, progress, started)
-    image = kbuild.kernel_image(machine, build_dir)
+    env = kbuild.compiler_env(stats, tree, engine.distcc)
+    steps, failed = _run_logged(cmd, env, log, _Status(progress, started, total))
+    buildsteps.record(build_dir, engine.config_key, steps, fresh)
+    built = Built(kbuild.kernel_image(machine, build_dir), steps, time.monotonic() - started,
+                  ccache.read_stats_log(stats), tuple(failed))
     if progress:
-        progress(f"build: {machine.name} done in {time.monotonic() - started:.0f}s "
-                 f"({steps} steps) -> {image}")
-    return image
+        progress(built.line(machine.name))
+    return built
+
+
+class _Status:
+    def __init__(self, progress, started, total):
+        self.progress, self.started, self.total = progress, started, total
+
+    def step(self, steps, step):
+        if self.progress:
+            elapsed = time.monotonic() - self.started
+            self.progress.status(f"build: {elapsed:4.0f}s  {steps:5d} steps"
+                                 f"{buildsteps.eta_text(steps, self.total, elapsed)}  {step[0]:7s} {step[1]}")
+
+    def warn(self, line):
+        if self.progress:
+            self.progress(f"warning: {line}")
 
 
 def _stop(make):
@@ -55,21 +107,23 @@ def _stop(make):
         make.wait()
 
 
-def _run_logged(cmd, log, progress, started):
+def _run_logged(cmd, env, log, status):
     steps = 0
+    watch = distccs.FailureWatch()
     with open(log, "a") as out:
         out.write("$ " + " ".join(cmd) + "\n")
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                errors="replace", env=kbuild.compiler_env())
+                                errors="replace", env=env)
         try:
             for line in proc.stdout:
                 out.write(line)
                 step = step_of(line)
                 if step:
                     steps += 1
-                    if progress:
-                        progress.status(f"build: {time.monotonic() - started:4.0f}s  "
-                                        f"{steps:5d} steps  {step[0]:7s} {step[1]}")
+                    status.step(steps, step)
+                warning = watch.feed(line)
+                if warning:
+                    status.warn(warning)
             proc.wait()
         finally:
             if proc.poll() is None:
@@ -79,4 +133,4 @@ def _run_logged(cmd, log, progress, started):
         errors = compiler_errors(lines) or lines[-25:]
         raise StageFailed(f"build: make failed (exit {proc.returncode}); full log: {log}",
                           "\n".join(errors[:40]))
-    return steps
+    return steps, list(watch.failed)

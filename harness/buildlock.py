@@ -8,8 +8,9 @@ from pathlib import Path
 @contextlib.contextmanager
 def held(build_dir, progress=None):
     build_dir = Path(build_dir)
-    build_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(build_dir.parent / f".{build_dir.name}.lock", "w") as lock:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    # Inside the folder: a build folder in a tree then leaves nothing beside it for git to see.
+    with open(build_dir / ".refpage-ci.lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -5,22 +5,25 @@ import importlib
 import signal
 import sys
 
-from . import doctor, interrupt, machine as machines
+from . import distcc, doctor, interrupt, machine as machines
 from .errors import StageFailed, UserError
 from .remote import options as remote_options
 
 # Subcommands that live beside the harness; each module has register(subparsers).
-PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "scripts.bench.command")
+PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "scripts.bench.command",
+           "harness.tree_command")
 
 
 def _common(p):
     p.add_argument("--arch", required=True, help=f"guest arch: {', '.join(machines.known_arches())} "
                    "(build and boot take several: --arch arm64,x86_64)")
-    p.add_argument("--tree", help="kernel checkout (default: Debian linux-source-6.12, unpacked into the cache)")
+    p.add_argument("--tree", help="kernel checkout, or debian:X.Y: Debian's linux-source-X.Y unpacked into the "
+                   "cache (default: debian:6.12; `refpage-ci tree list`)")
     p.add_argument("--out", help="folder for logs, console transcript and results (default: out/<command>-<arch>)")
     p.add_argument("--config", dest="variant", help="config variant: qemu_images/<arch>/<NAME>.config on top of base")
     p.add_argument("--fragment", action="append", default=[], help="extra config fragment file (repeatable)")
-    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
+    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1; with distcc, the hosts' slots + cores)")
+    distcc_arguments(p)
     p.add_argument("--timeout", type=float, default=900.0, help="whole boot, from QEMU's start, in seconds")
     p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
     p.add_argument("--command-timeout", type=float, default=600.0, help="each command in the guest")
@@ -29,6 +32,13 @@ def _common(p):
     p.add_argument("--junit", help="also write JUnit XML here")
     p.add_argument("--json", help="also write the results as JSON here")
     p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
+
+
+def distcc_arguments(p):
+    p.add_argument("--distcc", metavar="HOST[,HOST...]",
+                   help="compile through these distccd hosts, HOST[:PORT][/SLOTS] (default: $DISTCC_HOSTS, "
+                   "else the `distcc` line of the build-hosts file); ccache stays in front")
+    p.add_argument("--no-distcc", action="store_true", help="compile here even when distcc hosts are configured")
 
 
 def parser():
@@ -59,8 +69,10 @@ def parser():
     p = sub.add_parser("doctor", help="say what is missing and the command that installs it")
     p.add_argument("--arch", action="append", help="check only this arch (repeatable)")
     remote_options.add_arguments(p, fallback=False)
+    distcc_arguments(p)
     p.set_defaults(func=lambda a: doctor.report(a.arch or machines.known_arches(),
-                                                remote=remote_options.from_args(a)))
+                                                remote=remote_options.from_args(a),
+                                                distcc=distcc.resolve(a.distcc, a.no_distcc)))
 
     for name in PLUGINS:
         try:

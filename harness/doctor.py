@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import busybox, machine as machines, tree
+from . import busybox, distcc as distccs, machine as machines, tree
 
 BUILD_TOOLS = (  # (command, Debian package)
     ("make", "make"), ("gcc", "gcc"), ("flex", "flex"), ("bison", "bison"), ("bc", "bc"),
@@ -64,10 +64,25 @@ def _arch_findings(m):
     return out
 
 
-def report(arches, out=print, remote=None):
-    """Print one line per check (and per build host's, with `remote`); the exit status is 1 when
-    something required is missing."""
+def distcc_findings(distcc, arches):
+    """Each distcc host answers and compiles with each arch's compiler."""
+    found = [Finding("distcc", shutil.which("distcc") is not None, _apt("distcc"))]
+    for host in distcc.hosts:
+        for arch in arches:
+            cc = machines.load(arch).compiler()
+            ok, why = distccs.probe(host, cc)
+            found.append(Finding(f"distcc {host.label}: {cc}", ok,
+                                 f"{why} (on that host: apt-get install distcc and the compiler's package, "
+                                 "update-distcc-symlinks, distccd --allow <this machine>)"))
+    return found
+
+
+def report(arches, out=print, remote=None, distcc=None):
+    """Print one line per check (and per build host's, with `remote`; per distcc host, with
+    `distcc`); the exit status is 1 when something required is missing."""
     findings = check(arches)
+    if distcc:
+        findings += distcc_findings(distcc, arches)
     if remote:
         from .remote import doctor as remote_doctor  # it builds on this module's checks
         findings += remote_doctor.check(remote.hosts, [machines.load(a) for a in arches],

@@ -1,32 +1,37 @@
 """The one seam to the kernel's make: command lines and the environment."""
 
-import hashlib
 import os
-import shutil
 from pathlib import Path
 
-from . import paths
+from . import ccache
 
 
-def compiler_env():
-    """ccache, when present, keeps rebuilds in fresh build folders cheap."""
+def compiler_env(stats_log=None, base_dir=None, distcc=None):
+    """ccache, when present, keeps rebuilds in fresh build folders cheap; distcc spreads the misses."""
     env = dict(os.environ)
-    if shutil.which("ccache"):
-        env.setdefault("CCACHE_DIR", str(paths.cache_dir() / "ccache"))
-        env.setdefault("CCACHE_NOHASHDIR", "1")
-        env.setdefault("CCACHE_MAXSIZE", "5G")
+    if distcc:
+        env.update(distcc.env())
+    if ccache.available():
+        settings = ccache.settings(stats_log, base_dir, "distcc" if distcc else None)
+        for key, value in settings.items():
+            if key in ("CCACHE_STATSLOG", "CCACHE_PREFIX"):
+                env[key] = value
+            else:
+                env.setdefault(key, value)
     return env
 
 
-def cc_value(machine):
+def cc_value(machine, distcc=None):
     cc = machine.compiler()
-    return f"ccache {cc}" if shutil.which("ccache") else cc
+    if ccache.available():
+        return f"ccache {cc}"
+    return f"distcc {cc}" if distcc else cc
 
 
-def make_command(machine, tree, build_dir, *targets, jobs=None, extra=(), cc=None):
+def make_command(machine, tree, build_dir, *targets, jobs=None, extra=(), cc=None, distcc=None):
     """`cc` for another machine's compiler line (a build host's); this one's by default."""
     cmd = ["make", "-C", str(tree), f"O={build_dir}", f"ARCH={machine.kernel_arch}",
-           f"CC={cc or cc_value(machine)}"]
+           f"CC={cc or cc_value(machine, distcc)}"]
     if machine.cross_compile:
         cmd.append(f"CROSS_COMPILE={machine.cross_compile}")
     if jobs:
@@ -36,13 +41,6 @@ def make_command(machine, tree, build_dir, *targets, jobs=None, extra=(), cc=Non
 
 def default_jobs():
     return (os.cpu_count() or 1) + 1
-
-
-def build_dir_for(machine, config_hash, tree):
-    """One build folder per tree and config: `make O=` stays incremental for each tree."""
-    tree = Path(tree).resolve()
-    tree_id = f"{tree.name}-{hashlib.sha256(str(tree).encode()).hexdigest()[:8]}"
-    return paths.builds_dir() / tree_id / f"{machine.name}-{config_hash}"
 
 
 def kernel_image(machine, build_dir):

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (accel, build, buildlock, busybox, config, initramfs, kbuild, machine as machines,
+from . import (accel, build, builddir, buildlock, busybox, config, initramfs, machine as machines,
                metadata, qemu, selftests, tree as trees)
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
@@ -31,6 +31,7 @@ class Options:
     fragments: tuple = ()
     live: object = None             # a stream to echo the console to
     remote: object = None           # remote.options.RemoteOptions: build on those hosts
+    distcc: object = None           # distcc.Distcc: compile through those hosts
 
 
 @dataclass
@@ -76,13 +77,14 @@ def prepare_all(all_opts, command, progress):
     (`opts.remote`, the same for all) or one after the other here; selftests here."""
     preps = [_configured(opts, command, progress) for opts in all_opts]
     remote_opts, jobs = all_opts[0].remote, all_opts[0].jobs
+    engine = build.Engine(jobs, all_opts[0].distcc)
     if remote_opts:
         schedule.run([(p.machine.name, p) for p in preps], remote_opts.hosts,
                      lambda host, prep, pr: remote_build.build_on(host, prep, remote_opts, jobs, pr),
-                     lambda prep, pr: _build_here(prep, jobs, pr), remote_opts.fallback_local, progress)
+                     lambda prep, pr: _build_here(prep, engine, pr), remote_opts.fallback_local, progress)
     else:
         for prep in preps:
-            _build_here(prep, jobs, progress)
+            _build_here(prep, engine, progress)
     for prep in preps:
         with buildlock.held(prep.build_dir, progress):
             prep.selftests = _timed(prep.meta, "selftests", selftests.build, prep.machine, prep.tree,
@@ -95,7 +97,8 @@ def _configured(opts, command, progress):
     tree = trees.check_kernel_tree(opts.tree) if opts.tree else trees.default_tree(progress=progress)
     requests = config.load_requests(config.fragment_files(machine, opts.variant, opts.fragments))
     digest = config.config_hash(machine, requests)
-    build_dir = kbuild.build_dir_for(machine, digest, tree)
+    place = builddir.choose(machine, digest, tree)
+    build_dir = place.path
     out = out_dir(opts, command)
     box = busybox.locate(machine.name)
     meta = metadata.Metadata(out, command=command, arch=machine.name, tree=str(tree),
@@ -104,16 +107,22 @@ def _configured(opts, command, progress):
                              host=socket.gethostname(), user=getpass.getuser(),
                              started=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     progress(f"{command}: {machine.name}, tree {tree} ({trees.kernel_version(tree)}), build {build_dir}")
+    progress(f"build: folder {place.why}")
+    meta.update(build_dir_shared=place.shared)
     with buildlock.held(build_dir, progress):
         _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
                trees.kernel_version(tree), out / "build.log", progress)
     return Prepared(machine, tree, build_dir, out, None, [], box, meta, requests=requests)
 
 
-def _build_here(prep, jobs, progress):
+def _build_here(prep, engine, progress):
+    engine = build.Engine(engine.jobs, engine.distcc, prep.meta.data["config_hash"])
     with buildlock.held(prep.build_dir, progress):
-        prep.kernel = _timed(prep.meta, "build", build.build, prep.machine, prep.tree, prep.build_dir,
-                             prep.out / "build.log", jobs, progress)
+        built = _timed(prep.meta, "build", build.build, prep.machine, prep.tree, prep.build_dir,
+                       prep.out / "build.log", engine, progress)
+    prep.kernel = built.image
+    prep.meta.update(build_stats=built.as_dict(),
+                     distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
 
 
 @dataclass

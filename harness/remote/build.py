@@ -5,7 +5,7 @@ import re
 import time
 from pathlib import Path
 
-from .. import build as local_build, buildlock, config, tree as trees
+from .. import build as local_build, builddir, buildlock, config, tree as trees
 from ..errors import StageFailed
 from . import commands, doctor, layout as layouts, snapshot, transfer
 from .errors import HostFailed
@@ -28,7 +28,7 @@ def build_on(host, prep, remote_opts, jobs, progress):
     log = prep.out / "build.log"
     timed = _Stopwatch(prep.meta, "remote_")
     with Session(host, remote_opts.accept_new_host_key) as s:
-        layout = _layout(s, host, prep.build_dir)
+        layout = _layout(s, host, prep.tree, prep.build_dir)
         facts = doctor.probe(s, layout.root, [prep.machine])
         _require(host, doctor.findings(host, layout.root, facts, [prep.machine]))
         s.output(commands.prepare(layout), "preparing its folder")
@@ -64,12 +64,12 @@ class _Stopwatch:
         return result
 
 
-def _layout(session, host, local_build_dir):
+def _layout(session, host, tree, local_build_dir):
     root = session.output(commands.resolve_dir(host.dir), "making its folder").strip()
     if not _PLAIN_PATH.match(root):
         raise HostFailed(host, f"its folder {root!r} is not a plain absolute path (kbuild takes no spaces "
                                "or colons); set dir=PATH for it in the build-hosts file")
-    return layouts.for_build(root, local_build_dir)
+    return layouts.for_build(root, builddir.tree_id(tree), local_build_dir)
 
 
 def _require(host, findings):

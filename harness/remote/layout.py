@@ -60,7 +60,7 @@ class Layout:
         return f"{self.build_dir}/refpage-ci-artifacts.tgz"
 
 
-def for_build(root, local_build_dir):
-    """The host's places for a local build folder `<builds>/<tree id>/<arch>-<hash>`."""
-    local = PurePosixPath(local_build_dir)
-    return Layout(root=root, tree=slug(local.parent.name), build=slug(local.name))
+def for_build(root, tree_id, local_build_dir):
+    """The host's places for a local tree (its id: name and path hash) and build folder `[.refpage-ci-]<arch>-<hash>`."""
+    name = PurePosixPath(local_build_dir).name
+    return Layout(root=root, tree=slug(tree_id), build=slug(name.removeprefix(".refpage-ci-")))

@@ -62,7 +62,7 @@ def cold_build(arch, tree, out, jobs, progress):
             start = time.monotonic()
             config.configure(machine, tree, folder, requests, trees.kernel_version(tree), log, progress)
             configured = time.monotonic()
-            build.build(machine, tree, folder, log, jobs, progress)
+            build.build(machine, tree, folder, log, build.Engine(jobs), progress)
             done = time.monotonic()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -95,7 +95,7 @@ def test_the_compiler_line_uses_ccache_only_when_the_host_has_it():
 
 
 def test_the_layout_follows_the_local_build_folder():
-    lay = layout.for_build("/srv/r", "/home/me/.cache/refpage-ci/builds/linux next;x-1a2b3c4d/arm64-85290c6a21af")
+    lay = layout.for_build("/srv/r", "linux next;x-1a2b3c4d", "/home/me/linux next;x/.refpage-ci-arm64-85290c6a21af")
     assert lay.tree == "linux_next_x-1a2b3c4d"
     assert (lay.git, lay.src, lay.build_dir, lay.ref) == (
         "/srv/r/git", "/srv/r/trees/linux_next_x-1a2b3c4d", "/srv/r/builds/linux_next_x-1a2b3c4d/arm64-85290c6a21af",
