@@ -1,11 +1,13 @@
-"""The kernel tree: validate a user's --tree, or make the default one.
+"""The kernel tree: what a --tree value names, a user's checkout checked, or a Debian one cached.
 
-The default is Debian's linux-source-6.12 tarball, unpacked once into the
-cache as a git checkout with one base commit, so that the series can be
-applied with `git am` and exported with `base-commit:`.
+`debian:X.Y` (and no --tree: debian:6.12) is Debian's linux-source-X.Y, the installed tarball or
+the package of bookworm, sid or experimental, unpacked once into the cache as a git checkout with
+one base commit, so that the series can be applied with `git am` and exported with `base-commit:`.
+The package and version it came from are recorded beside the checkout.
 """
 
 import fcntl
+import json
 import re
 import shutil
 import subprocess
@@ -13,15 +15,14 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from . import paths
+from . import debian_source, debversion, paths
+from .debian_source import Package, tarball
 from .errors import UserError
 
 DEFAULT_VERSION = "6.12"
+DEFAULT_NAME = f"debian:{DEFAULT_VERSION}"
+_NAME_RE = re.compile(r"^debian:(\d+\.\d+)$")
 _VERSION_RE = re.compile(r"^(VERSION|PATCHLEVEL|SUBLEVEL)\s*=\s*(\d*)", re.M)
-
-
-def tarball(version):
-    return Path("/usr/src") / f"linux-source-{version}.tar.xz"
 
 
 def kernel_version(tree):
@@ -30,6 +31,27 @@ def kernel_version(tree):
     fields = dict(_VERSION_RE.findall(text))
     parts = [fields.get(k, "") for k in ("VERSION", "PATCHLEVEL", "SUBLEVEL")]
     return ".".join(p for p in parts if p)
+
+
+def named_version(value):
+    """'7.3' for 'debian:7.3', None for anything else (a folder)."""
+    text = str(value)
+    if not text.startswith("debian:"):
+        return None
+    match = _NAME_RE.match(text)
+    if not match:
+        raise UserError(f"{text}: not a Debian tree name; those are debian:X.Y, e.g. {DEFAULT_NAME} "
+                        f"(a folder of that name: ./{text})")
+    return match.group(1)
+
+
+def resolve(value, progress=print):
+    """The tree a --tree value names: none is debian:6.12, debian:X.Y the cached checkout of
+    Debian's linux-source-X.Y (made on first use), anything else a kernel checkout of the user's."""
+    version = named_version(value if value else DEFAULT_NAME)
+    if version:
+        return default_tree(version, progress=progress)
+    return check_kernel_tree(value)
 
 
 def check_kernel_tree(tree):
@@ -49,38 +71,57 @@ def check_kernel_tree(tree):
     return tree
 
 
+def checkout_dir(version):
+    return paths.trees_dir() / debian_source.package_name(version)
+
+
 def default_tree(version=DEFAULT_VERSION, progress=print):
-    """The cached git checkout of Debian's linux-source-<version>, made on first use."""
-    dest = paths.trees_dir() / f"linux-source-{version}"
-    if (dest / ".git").is_dir():
-        _no_auto_gc(dest)
-        return dest
-    source = tarball(version)
-    if not source.is_file():
-        raise UserError(f"{source} is missing: run `apt-get install linux-source-{version}` "
-                        "(or pass --tree PATH)")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with open(dest.parent / f".{dest.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (dest / ".git").is_dir():
-            _unpack_as_checkout(source, dest, progress)
+    """The cached git checkout of Debian's linux-source-<version>, made on first use from the
+    installed tarball, else from the package downloaded through refpage-ci's own apt configuration."""
+    dest = checkout_dir(version)
+    if not (dest / ".git").is_dir():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(dest.parent / f".{dest.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (dest / ".git").is_dir():
+                _make(version, dest, progress)
+    _no_auto_gc(dest)
+    _record_unrecorded(version, dest)
     return dest
 
 
-def _unpack_as_checkout(source, dest, progress):
+def cached_versions():
+    """The X.Y of every cached Debian checkout."""
+    folder = paths.trees_dir()
+    found = [debian_source.version_of(p.name) for p in folder.iterdir()] if folder.is_dir() else []
+    return sorted((v for v in found if v and (checkout_dir(v) / ".git").is_dir()), key=debversion.key)
+
+
+def _make(version, dest, progress):
+    installed = debian_source.installed_package(version)
+    if installed:
+        _unpack_as_checkout(tarball(version), dest, progress, installed)
+        return
+    with debian_source.downloaded(version, progress) as (source, package):
+        _unpack_as_checkout(source, dest, progress, package)
+
+
+def _unpack_as_checkout(source, dest, progress, package=None):
     progress(f"tree: unpacking {source} into {dest} (once)")
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".unpack-") as tmp:
         with tarfile.open(source) as tar:
             tar.extractall(tmp, filter="tar") if hasattr(tarfile, "data_filter") else tar.extractall(tmp)
         (top,) = [p for p in Path(tmp).iterdir() if p.is_dir()]
-        _drop_catch_all_gitignore(top)
+        _drop_debian_gitignore(top)
         progress(f"tree: committing {top.name} as the base commit")
         _git(top, "init", "-q", "-b", "base")
         _no_auto_gc(top)
         _git(top, "add", "-f", "-A")
         _git(top, "-c", "user.name=refpage-ci", "-c", "user.email=refpage-ci@localhost",
-             "commit", "-q", "-m", f"Debian {source.name}",
-             "-m", "Unpacked by refpage-ci as the default base tree.")
+             "commit", "-q", "-m", f"Debian {package or source.name}",
+             "-m", "Unpacked by refpage-ci as a base tree.")
+        if package:
+            _write_record(dest, package)
         if dest.exists():
             shutil.rmtree(dest)
         top.rename(dest)
@@ -94,13 +135,94 @@ def _no_auto_gc(checkout):
         _git(checkout, "config", "gc.auto", "0")
 
 
-def _drop_catch_all_gitignore(top):
-    """Debian's tarballs carry a top-level .gitignore of `/*`: nothing new would show."""
+def without_debian_block(text):
+    """The kernel's .gitignore without the block Debian appends to it (`# Debian packaging: ...`,
+    then `/*` and `!/debian/`), up to the next blank line."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.startswith("# Debian packaging")), None)
+    if start is None:
+        return text
+    while start and lines[start - 1].startswith("#"):
+        start -= 1
+    end = start
+    while end < len(lines) and lines[end].startswith("#"):
+        end += 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    kept = "".join(lines[:start] + lines[end:]).rstrip("\n")
+    return kept + "\n" if kept else ""
+
+
+def _catch_all(text):
+    rules = {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return bool(rules & {"/*", "*"})
+
+
+def _drop_debian_gitignore(top):
+    """With Debian's `/*` nothing new would show in the checkout; the kernel's own rules stay, so
+    that build leftovers and dot-folders (.refpage-ci-*) stay ignored. A catch-all of another origin
+    takes the whole file with it."""
     ignore = top / ".gitignore"
-    if ignore.is_file():
-        rules = [l.strip() for l in ignore.read_text().splitlines() if l.strip() and not l.startswith("#")]
-        if "/*" in rules or "*" in rules:
-            ignore.unlink()
+    if not ignore.is_file():
+        return
+    text = without_debian_block(ignore.read_text())
+    if not text or _catch_all(text):
+        ignore.unlink()
+    else:
+        ignore.write_text(text)
+
+
+def record_path(checkout):
+    return Path(checkout).parent / f"{Path(checkout).name}.package"
+
+
+def _write_record(checkout, package):
+    path = record_path(checkout)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps({"package": package.name, "version": package.version,
+                               "origin": package.origin}, indent=1) + "\n")
+    tmp.replace(path)
+
+
+def recorded(checkout):
+    """The Package a cached checkout was unpacked from, None when not recorded."""
+    try:
+        data = json.loads(record_path(checkout).read_text())
+        return Package(data["package"], data["version"], data.get("origin", ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _record_unrecorded(version, checkout):
+    """A checkout cached before versions were recorded is the installed package's when its kernel
+    version is that package's."""
+    if record_path(checkout).is_file():
+        return
+    installed = debian_source.installed_package(version)
+    if installed and debversion.split(installed.version)[1] == kernel_version(checkout):
+        _write_record(checkout, installed)
+
+
+def package_of(tree):
+    """'linux-source-7.3 7.3~rc7-1~exp1' when tree is a cached Debian checkout or a worktree of one."""
+    checkout = _cached_checkout(tree)
+    if checkout is None:
+        return None
+    package = recorded(checkout)
+    return str(package) if package else f"{checkout.name} (version not recorded)"
+
+
+def _cached_checkout(tree):
+    tree = Path(tree).resolve()
+    if not tree.is_dir():
+        return None
+    common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=tree,
+                            capture_output=True, text=True)
+    candidates = [tree] + ([Path(common.stdout.strip()).parent] if common.returncode == 0 else [])
+    trees_dir = paths.trees_dir().resolve()
+    return next((c for c in candidates if c.parent == trees_dir and debian_source.version_of(c.name)), None)
 
 
 def _git(cwd, *args):
