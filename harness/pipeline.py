@@ -94,7 +94,7 @@ def prepare_all(all_opts, command, progress):
 
 def _configured(opts, command, progress):
     machine = machines.load(opts.arch)
-    tree = trees.check_kernel_tree(opts.tree) if opts.tree else trees.default_tree(progress=progress)
+    tree = trees.resolve(opts.tree, progress)
     requests = config.load_requests(config.fragment_files(machine, opts.variant, opts.fragments))
     digest = config.config_hash(machine, requests)
     place = builddir.choose(machine, digest, tree)
@@ -102,6 +102,7 @@ def _configured(opts, command, progress):
     out = out_dir(opts, command)
     box = busybox.locate(machine.name)
     meta = metadata.Metadata(out, command=command, arch=machine.name, tree=str(tree),
+                             tree_package=trees.package_of(tree),
                              commit=trees.head_commit(tree), kernel_version=trees.kernel_version(tree),
                              config_hash=digest, config_variant=opts.variant, build_dir=str(build_dir),
                              host=socket.gethostname(), user=getpass.getuser(),

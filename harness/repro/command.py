@@ -24,8 +24,9 @@ def register(subparsers):
     p.add_argument("ids", nargs="*", metavar="ID", help=f"bug ids: {', '.join(catalogue.ids())}")
     p.add_argument("--all", action="store_true", help="every id, with a table of both halves and their times")
     p.add_argument("--arch", required=True, choices=machines.known_arches(), help="guest arch")
-    p.add_argument("--tree", help="kernel git checkout (default: Debian linux-source-6.12, unpacked into the "
-                                  "cache); its uncommitted changes are not part of the run")
+    p.add_argument("--tree", help="kernel git checkout, or debian:X.Y (default: debian:6.12, Debian's "
+                                  "linux-source-6.12 unpacked into the cache); its uncommitted changes are not "
+                                  "part of the run")
     p.add_argument("--out", help="folder for the logs of every half (default: out/repro-<arch>)")
     p.add_argument("--bug-patch", type=Path, metavar="FILE",
                    help="use this patch instead of patches/bugs/<id>.patch (one id only)")
@@ -61,7 +62,7 @@ def _resolve(args):
 def repro_command(args):
     bugs = _resolve(args)
     progress = Progress()
-    tree = trees.check_kernel_tree(args.tree) if args.tree else trees.default_tree(progress=progress)
+    tree = trees.resolve(args.tree, progress)
     scratch = Scratch(tree, progress)
     before = usertree.snapshot(tree)
     if before.dirty_files():

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from harness import machine as machines, pipeline
+from harness import machine as machines, pipeline, tree as trees
 from harness.errors import StageFailed, UserError
 from harness.progress import Progress
 
@@ -20,8 +20,9 @@ def register(subparsers):
                     "output, and virtme-ng's kernel config built on the same tree.")
     p.add_argument("--arch", action="append", choices=machines.known_arches(),
                    help="guest arch (repeatable with --tool; default there: all)")
-    p.add_argument("--tree", help="kernel checkout with the series applied (default: a worktree of the "
-                                  "default tree kept in the cache, the series applied to it)")
+    p.add_argument("--tree", help="kernel checkout with the series applied, or debian:X.Y: a worktree of "
+                                  "that Debian tree kept in the cache, the series applied to it (default: "
+                                  "debian:6.12)")
     p.add_argument("--runs", type=int, default=10, help="runs per case; the table shows medians (default: 10)")
     p.add_argument("--iterations", type=int, default=cases.ITERATIONS,
                    help="map/touch/unmap iterations per run (default: %(default)s, as in v4)")
@@ -49,7 +50,7 @@ def _check(args):
         raise UserError("bench: --runs, --iterations and --warm-runs must be at least 1")
     if not args.tool and (not args.arch or len(args.arch) != 1):
         raise UserError("bench: give one --arch (arm64 or x86_64); --tool takes several")
-    if args.tree and not Path(args.tree).is_dir():
+    if args.tree and not trees.named_version(args.tree) and not Path(args.tree).is_dir():
         raise UserError(f"bench: --tree {args.tree}: no such folder; pass a kernel checkout with the series")
 
 
@@ -60,10 +61,11 @@ def options(args, arch, tree, out=None):
 
 
 def tree_for(args, progress):
-    if args.tree:
+    version = trees.named_version(args.tree) if args.tree else trees.DEFAULT_VERSION
+    if not version:
         return args.tree
     from .seriestree import series_worktree
-    return str(series_worktree(progress))
+    return str(series_worktree(progress, version))
 
 
 def bench_command(args):

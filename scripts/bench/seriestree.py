@@ -1,4 +1,5 @@
-"""The tree `bench` uses by default: a worktree of the default tree with the series applied.
+"""The tree `bench` uses by default: a worktree of the default tree (or of --tree debian:X.Y) with
+the series applied.
 
 It lives at a fixed path in the cache so its kernel builds stay incremental,
 and the series is applied again only when patches/ changed (applying rewrites
@@ -30,15 +31,16 @@ def _git(tree, *args, check=True):
     return res
 
 
-def series_worktree(progress):
-    """The worktree's path, with the current series applied."""
+def series_worktree(progress, version=trees.DEFAULT_VERSION):
+    """The worktree's path, with the current series applied to debian:<version>."""
     from scripts.series.apply import apply_series
-    wt = paths.cache_dir() / "worktrees" / NAME
-    stamp = wt.parent / f".{NAME}.series"
+    name = NAME if version == trees.DEFAULT_VERSION else f"{NAME}-{version}"
+    wt = paths.cache_dir() / "worktrees" / name
+    stamp = wt.parent / f".{name}.series"
     digest = series_digest()
     if (wt / ".git").exists() and stamp.is_file() and stamp.read_text().strip() == digest:
         return wt
-    base = trees.default_tree(progress=progress)
+    base = trees.default_tree(version, progress=progress)
     if not (wt / ".git").exists():
         wt.parent.mkdir(parents=True, exist_ok=True)
         _git(base, "worktree", "add", "--quiet", "--detach", str(wt), "base")

@@ -58,7 +58,8 @@ def register(subparsers):
 
 
 def _tree(p):
-    p.add_argument("--tree", type=Path, help="kernel git checkout (default: the cached Debian linux-source checkout)")
+    p.add_argument("--tree", help="kernel git checkout, or debian:X.Y: Debian's linux-source-X.Y cached as one "
+                                  "(default: debian:6.12)")
 
 
 def _patches(p):
@@ -72,7 +73,7 @@ def _range(p):
 
 
 def resolve_tree(path):
-    tree = trees.check_kernel_tree(path) if path is not None else trees.default_tree()
+    tree = trees.resolve(path)
     if not (tree / ".git").exists():
         raise UserError(f"--tree {tree} is not a git checkout; `git init` it and commit the base first")
     return tree

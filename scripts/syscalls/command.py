@@ -23,8 +23,8 @@ def register(subparsers):
                        description="Print the entries a new syscall needs in every syscall table of the "
                                    "tree, with the number chosen (one past the highest in use in the "
                                    "unified range) and why, followed by a diff `git apply` takes.")
-    p.add_argument("--tree", type=Path, default=None,
-                   help="kernel source tree (default: the cached Debian linux-source checkout)")
+    p.add_argument("--tree", help="kernel source tree, or debian:X.Y: Debian's linux-source-X.Y cached as a "
+                                  "checkout (default: debian:6.12)")
     p.add_argument("--name", default="refpage_create", help="syscall name (default: %(default)s)")
     p.add_argument("--entry", default=None, help="entry point (default: sys_<name>)")
     mode = p.add_mutually_exclusive_group()
@@ -107,7 +107,7 @@ def _names(args):
 
 
 def _tree(path):
-    return trees.check_kernel_tree(path) if path is not None else trees.default_tree()
+    return trees.resolve(path)
 
 
 def _refuse_dirty(tree, changes, run):

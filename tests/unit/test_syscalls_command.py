@@ -110,7 +110,8 @@ def test_names_must_be_identifiers(tree, flag, value):
 
 
 def test_no_tree_means_the_default_tree(tree, monkeypatch, capsys):
-    monkeypatch.setattr(command.trees, "default_tree", lambda: tree)
+    monkeypatch.setattr(command.trees, "default_tree",
+                        lambda version, progress=None: tree if version == command.trees.DEFAULT_VERSION else None)
     status, out = _run(_args(), capsys)
     assert status == 0 and f"is number 463 in {tree}" in out.out
 
