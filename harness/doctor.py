@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import busybox, distcc as distccs, machine as machines, tree
+from . import busybox, debian_source, distcc as distccs, machine as machines, tree, tree_catalogue
 
 BUILD_TOOLS = (  # (command, Debian package)
     ("make", "make"), ("gcc", "gcc"), ("flex", "flex"), ("bison", "bison"), ("bc", "bc"),
@@ -41,10 +41,30 @@ def check(arches):
     found.append(Finding("ccache", shutil.which("ccache") is not None, _apt("ccache"), required=False))
     found += [Finding(f"python module {m}", importlib.util.find_spec(m) is not None,
                       "pip install -e . (in the project's venv)") for m in PYTHON_MODULES]
-    source = tree.tarball(tree.DEFAULT_VERSION)
-    found.append(Finding(str(source), source.is_file(), _apt(f"linux-source-{tree.DEFAULT_VERSION}")))
+    found += tree_findings()
     for arch in arches:
         found += _arch_findings(machines.load(arch))
+    return found
+
+
+def tree_findings(apt=None):
+    """The default tree, and how to have each debian:X.Y that is not cached."""
+    apt = apt or debian_source.Apt()
+    entries = tree_catalogue.entries(apt)
+    found = []
+    if tree.DEFAULT_VERSION not in [e.version for e in entries]:
+        found.append(Finding(f"{tree.DEFAULT_NAME} (the default tree)", False,
+                             _apt(debian_source.package_name(tree.DEFAULT_VERSION))))
+    for e in entries:
+        if e.checkout:
+            found.append(Finding(f"{e.name} cached ({e.package or 'version not recorded'}, {e.checkout})", True))
+        else:
+            found.append(Finding(f"{e.name} not cached", False, f"`refpage-ci tree fetch {e.name}` ({e.how()})",
+                                 required=False))
+    if apt.lists_age() is None:
+        found.append(Finding(f"package lists of {', '.join(debian_source.SUITES)}", False,
+                             "`refpage-ci tree list --refresh` reads them (the debian:X.Y to be fetched)",
+                             required=False))
     return found
 
 
