@@ -120,7 +120,8 @@ class Git:
 
     def commit_rendered(self, paths, message, author, signoffs):
         """Commit `paths` as a rendered commit of the series, in the series' author's name."""
-        self.must("add", "--", *paths)
+        # -f: a tree whose .gitignore ignores its own folders (Debian's `/*`) must still take them
+        self.must("add", "-f", "--", *paths)
         args = ["commit", "--quiet", "--no-verify", "-F", "-"]
         if author:
             args.insert(1, f"--author={author}")
