@@ -22,7 +22,8 @@ def options(args, arch=None, out=None):
                             variant=args.variant, fragments=tuple(args.fragment),
                             live=sys.stdout if args.verbose else None,
                             remote=remote_options.from_args(args) if hasattr(args, "build_host") else None,
-                            distcc=distcc.resolve(args.distcc, args.no_distcc))
+                            distcc=distcc.resolve(args.distcc, args.no_distcc),
+                            no_series=args.no_series)
 
 
 def _arches(args, several):
@@ -59,7 +60,8 @@ def boot_command(args):
     for prep, opts in zip(pipeline.prepare_all(all_opts, "boot", progress), all_opts):
         commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
         outcome = pipeline.boot(prep, commands, opts, progress)
-        status = max(status, _finish(prep, outcome, args, progress, started))
+        status = max(status, _finish(prep, outcome, args, progress, started,
+                                     require_series=not opts.no_series))
     return status
 
 
@@ -128,12 +130,17 @@ def build_line(meta):
     return f"build: {seconds:.0f}s, {stats['steps']} steps, {hits}{distcc}"
 
 
-def _finish(prep, outcome, args, progress, started, parse_tap=True):
+def _finish(prep, outcome, args, progress, started, parse_tap=True, require_series=False):
     collected = results.collect(prep.machine.name, outcome, parse_tap)
     prep.meta.time("total", time.monotonic() - started)
     results.write(collected, outcome, prep.out, args.junit, args.json)
     print(results.summary(collected, outcome))
     print(build_line(prep.meta.data))
+    vacuous = require_series and not pipeline.has_refpage(prep)
+    if vacuous:
+        print(f"NO SERIES: this kernel has no refpage_create (CONFIG_REFPAGE is not set in "
+              f"{prep.build_dir / '.config'}), so every refpage test skipped; apply the series "
+              "(`refpage-ci series apply --tree T`) or pass --no-series for a baseline run")
     if outcome.splats:
         print(pipeline.splat_report(outcome), file=sys.stderr)
     elif outcome.error:
@@ -141,4 +148,4 @@ def _finish(prep, outcome, args, progress, started, parse_tap=True):
     if outcome.error:
         print(f"refpage-ci: {outcome.error}", file=sys.stderr)
     print(f"logs: {prep.out}", file=sys.stderr)
-    return 0 if results.passed(collected, outcome) else 1
+    return 0 if results.passed(collected, outcome) and not vacuous else 1

@@ -7,7 +7,6 @@ folder's first build takes the most steps any build of that config took
 
 import json
 import os
-from pathlib import Path
 
 from . import paths
 

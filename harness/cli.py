@@ -24,6 +24,8 @@ def _common(p):
     p.add_argument("--fragment", action="append", default=[], help="extra config fragment file (repeatable)")
     p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1; with distcc, the hosts' slots + cores)")
     distcc_arguments(p)
+    p.add_argument("--no-series", action="store_true",
+                   help="boot debian:X.Y (or the default tree) as it is, without the series: a baseline")
     p.add_argument("--timeout", type=float, default=900.0, help="whole boot, from QEMU's start, in seconds")
     p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
     p.add_argument("--command-timeout", type=float, default=600.0, help="each command in the guest")

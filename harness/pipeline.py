@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import (accel, build, builddir, buildlock, busybox, config, initramfs, machine as machines,
-               metadata, qemu, selftests, tree as trees)
+               metadata, qemu, selftests, seriestree, tree as trees)
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .remote import build as remote_build, schedule
@@ -32,6 +32,7 @@ class Options:
     live: object = None             # a stream to echo the console to
     remote: object = None           # remote.options.RemoteOptions: build on those hosts
     distcc: object = None           # distcc.Distcc: compile through those hosts
+    no_series: bool = False         # a named base tree as it is, for a baseline
 
 
 @dataclass
@@ -92,9 +93,18 @@ def prepare_all(all_opts, command, progress):
     return preps
 
 
+def _tree(opts, progress):
+    """(tree, port): a named base (none is debian:6.12) gets the series unless --no-series; a path
+    is booted as it is."""
+    version = trees.named_version(opts.tree or trees.DEFAULT_NAME)
+    if version and not opts.no_series:
+        return seriestree.worktree(version, progress)
+    return trees.resolve(opts.tree, progress), None
+
+
 def _configured(opts, command, progress):
     machine = machines.load(opts.arch)
-    tree = trees.resolve(opts.tree, progress)
+    tree, port = _tree(opts, progress)
     requests = config.load_requests(config.fragment_files(machine, opts.variant, opts.fragments))
     digest = config.config_hash(machine, requests)
     place = builddir.choose(machine, digest, tree)
@@ -106,7 +116,8 @@ def _configured(opts, command, progress):
                              commit=trees.head_commit(tree), kernel_version=trees.kernel_version(tree),
                              config_hash=digest, config_variant=opts.variant, build_dir=str(build_dir),
                              host=socket.gethostname(), user=getpass.getuser(),
-                             started=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                             started=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                             series_port=port.name if port else None, no_series=opts.no_series)
     progress(f"{command}: {machine.name}, tree {tree} ({trees.kernel_version(tree)}), build {build_dir}")
     progress(f"build: folder {place.why}")
     meta.update(build_dir_shared=place.shared)
@@ -186,6 +197,12 @@ def _status_word(res):
     if res.guest_died:
         return "guest died"
     return f"exit {res.status}"
+
+
+def has_refpage(prep):
+    """The built kernel has the refpage_create syscall (the series' config symbol is set)."""
+    config_file = Path(prep.build_dir) / ".config"
+    return config_file.is_file() and "CONFIG_REFPAGE=y" in config_file.read_text(errors="replace").splitlines()
 
 
 def splat_report(outcome, limit=3):

@@ -32,7 +32,8 @@ class Bug:
         return f"/selftests/{PROGRAM} -t {self.test}"
 
     def patch(self, patches_dir) -> Path:
-        return Path(patches_dir) / "bugs" / f"{self.id}.patch"
+        own = Path(patches_dir) / "bugs" / f"{self.id}.patch"
+        return own if own.is_file() else Path(patches_dir).parent / "bugs" / f"{self.id}.patch"
 
     def skip_reason(self, arch) -> Optional[str]:
         if self.arches and arch not in self.arches:

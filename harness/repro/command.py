@@ -5,10 +5,11 @@ import sys
 import time
 from pathlib import Path
 
-from harness import machine as machines, paths, pipeline, selftests, tree as trees
+from harness import machine as machines, pipeline, selftests, tree as trees
 from harness.errors import UserError
 from harness.remote import options as remote_options
 from harness.progress import Progress
+from scripts.series import ports
 
 from . import catalogue, runner, table, usertree
 from .scratch import Scratch
@@ -27,6 +28,8 @@ def register(subparsers):
     p.add_argument("--tree", help="kernel git checkout, or debian:X.Y (default: debian:6.12, Debian's "
                                   "linux-source-6.12 unpacked into the cache); its uncommitted changes are not "
                                   "part of the run")
+    p.add_argument("--port", help="the port of the series (a folder under patches/, e.g. 6.12; default: the "
+                                  "one for the tree's version)")
     p.add_argument("--out", help="folder for the logs of every half (default: out/repro-<arch>)")
     p.add_argument("--bug-patch", type=Path, metavar="FILE",
                    help="use this patch instead of patches/bugs/<id>.patch (one id only)")
@@ -71,8 +74,10 @@ def repro_command(args):
                  f"{before.head[:12]} and leaves them alone")
     out = Path(args.out or Path("out") / f"repro-{args.arch}").resolve()
     out.mkdir(parents=True, exist_ok=True)
+    port = ports.choose(trees.kernel_version(tree), args.port)
+    progress(f"repro: {port.line()}, tree {tree} ({trees.kernel_version(tree)})")
     ctx = runner.Context(
-        arch=args.arch, patches_dir=paths.PATCHES, out=out, progress=progress, emit=_emit,
+        arch=args.arch, patches_dir=port.folder, out=out, progress=progress, emit=_emit,
         bug_patch=args.bug_patch.resolve() if args.bug_patch else None,
         options=pipeline.Options(arch=args.arch, jobs=args.jobs, timeout=args.timeout,
                                  boot_timeout=args.boot_timeout, command_timeout=args.command_timeout,

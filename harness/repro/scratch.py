@@ -18,6 +18,7 @@ from pathlib import Path
 from harness import paths
 from harness.errors import StageFailed, UserError
 from scripts.series import amfail, apply as applying
+from scripts.series.digest import digest, series_digest  # noqa: F401 (repro's keys)
 from scripts.series.git import Git
 
 REF_PREFIX = "refs/refpage-ci/repro/"
@@ -43,25 +44,6 @@ def root_for(common):
     name = common.parent.name if common.name == ".git" else common.name.removesuffix(".git")
     digest = hashlib.sha256(str(common).encode()).hexdigest()[:10]
     return paths.cache_dir() / "repro" / f"{name}-{digest}"
-
-
-def digest(*parts):
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else str(part).encode())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def series_digest(patches_dir, selftests_dir=None):
-    """What decides the fixed commit besides the base: the series file and its patches, the code
-    that renders the wiring and the selftests commit, and the selftests it copies."""
-    patches_dir = Path(patches_dir)
-    series = applying.seriesfile.load(patches_dir)
-    files = [patches_dir / "series"] + [patches_dir / name for name in series.patches]
-    code = [f for f in sorted((paths.PROJECT / "scripts").rglob("*")) if f.suffix in (".py", ".j2", ".tbl")]
-    tests = sorted(Path(selftests_dir or paths.SELFTESTS).rglob("*"))
-    return digest(*(f"{f.name}\0".encode() + f.read_bytes() for f in files + code + tests if f.is_file()))
 
 
 class Scratch:

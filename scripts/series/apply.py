@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
+from harness import paths
 from harness.errors import StageFailed, UserError
 
 from . import amfail, mbox, selftests, seriesfile, wiring
@@ -85,7 +86,7 @@ def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=N
     if git.rev(f"refs/heads/{branch}"):
         return _existing_branch(git, branch, head, (patches_dir, series, subjects), progress)
     return _apply(git, patches_dir, series, branch, head, progress,
-                  selftests_dir or patches_dir.parent / "selftests")
+                  selftests_dir or paths.SELFTESTS)
 
 
 def _refuse_unclean(git):

@@ -207,7 +207,7 @@ def check(tree, patches_dir, arches, build=True, build_commits=None, progress=pr
                     if report.sha not in to_build:
                         continue
                     git.must("checkout", "--quiet", "-f", "--detach", report.sha)
-                    src = (selftests.sources(patches_dir.parent / "selftests")
+                    src = (selftests.sources(paths.SELFTESTS)
                            if selftests.is_selftests(report.subject) else None)
                     for arch in arches:
                         progress(f"check: building {report.sha[:12]} {report.subject} for {arch}")

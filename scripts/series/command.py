@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from harness import machine as machines, paths, tree as trees
+from harness import machine as machines, tree as trees
 from harness.errors import StageFailed, UserError
 
-from . import apply as applying
+from . import apply as applying, ports
 from .git import Git
 
 
@@ -63,8 +63,10 @@ def _tree(p):
 
 
 def _patches(p):
-    p.add_argument("--patches", type=Path, default=paths.PATCHES,
-                   help="the series folder: series file, patches, changelog (default: %(default)s)")
+    p.add_argument("--port", help="the port of the series to use: a folder name under patches/ such as 6.12 "
+                   "(default: the one for the tree's `make kernelversion`; refresh and export: the one applied)")
+    p.add_argument("--patches", type=Path,
+                   help="a series folder of your own (series file and patches) instead of a port")
 
 
 def _range(p):
@@ -86,22 +88,44 @@ def _patches_dir(path):
     return path
 
 
+def port_key(branch):
+    return f"branch.{branch}.refpage-ci-port"
+
+
+def _port(args, tree, recorded=False, say=print):
+    """--patches, else --port, else (refresh, export) the port the branch was applied from, else the
+    port for the tree's version; the first line of the command's output names it."""
+    folder = _patches_dir(args.patches) if args.patches else None
+    name = args.port
+    if recorded and not (folder or name):
+        name = Git(tree)("config", "--get", port_key(args.branch)).output.strip() or None
+    port = ports.choose(trees.kernel_version(tree), name, folder)
+    say(f"series: {port.line()}, tree {tree} ({trees.kernel_version(tree)})")
+    return port
+
+
 def apply_command(args):
-    applying.apply_series(resolve_tree(args.tree), _patches_dir(args.patches), args.branch)
+    tree = resolve_tree(args.tree)
+    port = _port(args, tree)
+    applying.apply_series(tree, port.folder, args.branch)
+    if not args.patches:
+        Git(tree)("config", port_key(args.branch), port.name)
     return 0
 
 
 def export_command(args):
     from .export import export
     out = args.out or Path("out") / f"series-v{args.version}"
-    export(Git(resolve_tree(args.tree)), _patches_dir(args.patches), args.version, out, args.branch, args.base,
+    tree = resolve_tree(args.tree)
+    export(Git(tree), _port(args, tree, recorded=True).folder, args.version, out, args.branch, args.base,
            bench=args.bench)
     return 0
 
 
 def refresh_command(args):
     from .refresh import refresh
-    refresh(Git(resolve_tree(args.tree)), _patches_dir(args.patches), args.branch, args.base)
+    tree = resolve_tree(args.tree)
+    refresh(Git(tree), _port(args, tree, recorded=True).folder, args.branch, args.base)
     return 0
 
 
@@ -109,7 +133,8 @@ def check_command(args):
     from harness.progress import Progress
     from . import check
     arches = args.arch or machines.known_arches()
-    reports = check.check(resolve_tree(args.tree), _patches_dir(args.patches), arches,
+    tree = resolve_tree(args.tree)
+    reports = check.check(tree, _port(args, tree).folder, arches,
                           build=not args.no_build, build_commits=args.build_commits, progress=Progress())
     text = check.summary(reports)
     bad = [r for r in reports if not r.ok]

@@ -19,6 +19,12 @@ CHANGELOG = "changelog.toml"
 FIRST_VERSION = 5  # the changelog runs from the version after v4, the last one posted upstream
 
 
+def shared_file(patches_dir, name):
+    """A port folder's own copy, else the one shared by every port in the folder above it."""
+    own = Path(patches_dir) / name
+    return own if own.exists() else Path(patches_dir).parent / name
+
+
 @dataclass(frozen=True)
 class Change:
     text: str
@@ -72,7 +78,7 @@ def parse_changelog(text, origin=CHANGELOG):
 
 
 def load_changelog(patches_dir):
-    path = Path(patches_dir) / CHANGELOG
+    path = shared_file(patches_dir, CHANGELOG)
     if not path.is_file():
         raise UserError(f"{path}: no such file; write the title, summary and [[versions]] of the series there")
     return parse_changelog(path.read_text(), str(path))
@@ -86,7 +92,7 @@ def item(change, width=72):
 
 
 def environment(patches_dir):
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(patches_dir)), trim_blocks=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shared_file(patches_dir, TEMPLATE).parent)), trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, autoescape=False)
     env.filters["item"] = item
@@ -95,7 +101,7 @@ def environment(patches_dir):
 
 def render(patches_dir, changelog, version, shortlog, diffstat, base_commit, bench=""):
     """The cover letter's body for `version`; `bench`: benchmark tables (refpage-ci bench), if any."""
-    path = Path(patches_dir) / TEMPLATE
+    path = shared_file(patches_dir, TEMPLATE)
     if not path.is_file():
         raise UserError(f"{path}: no such file; write the cover letter template (jinja2) there")
     template = environment(patches_dir).get_template(TEMPLATE)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List
 
+from harness import paths
 from harness.errors import UserError
 
 from . import selftests, seriesfile, wiring
@@ -90,7 +91,7 @@ def refresh(git, patches_dir, branch, base=None, progress=print, selftests_dir=N
             progress(f"refresh: {sha[:12]} {subject}: the rendered wiring, kept as the series' comment line")
             continue
         if name == seriesfile.SELFTESTS:
-            folder = selftests_dir or patches_dir.parent / "selftests"
+            folder = selftests_dir or paths.SELFTESTS
             result.selftests_written = selftests.write_back(git, sha, folder)
             progress(f"refresh: {sha[:12]} {subject}: the selftests, back into {folder} "
                      f"({', '.join(result.selftests_written) or 'unchanged'})")

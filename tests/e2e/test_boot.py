@@ -40,7 +40,8 @@ MTE_ONLY_ARM64 = "MTE is arm64 only"
 @pytest.mark.parametrize("arch", ["arm64", "x86_64"])
 def test_boot_without_the_series_runs_the_suite_with_skips(cli, arch, tmp_path):
     out = tmp_path / "out"
-    res = cli("boot", "--arch", arch, "--out", out, "--junit", tmp_path / "j.xml", "--json", tmp_path / "r.json")
+    res = cli("boot", "--arch", arch, "--no-series", "--out", out, "--junit", tmp_path / "j.xml",
+              "--json", tmp_path / "r.json")
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
     results = json.loads((tmp_path / "r.json").read_text())
     assert [s["name"] for s in results["suites"][arch]][:5] == [
@@ -65,6 +66,14 @@ def test_boot_without_the_series_runs_the_suite_with_skips(cli, arch, tmp_path):
     assert os.access(out / "reproducer.sh", os.X_OK)
     assert "refpage-ci: init ready" in (out / "console.log").read_text()
     assert f"{arch}: " in res.stdout and "failed" in res.stdout
+
+
+def test_a_tree_without_the_series_is_no_pass(cli, tmp_path):
+    from harness import tree as trees
+    res = cli("boot", "--arch", "arm64", "--tree", trees.default_tree(), "--out", tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr[-3000:]
+    assert res.stdout.rstrip().splitlines()[-1].startswith("NO SERIES: this kernel has no refpage_create")
+    assert "--no-series" in res.stdout.rstrip().splitlines()[-1]
 
 
 def test_run_returns_the_guest_commands_status(cli, tmp_path):

@@ -23,6 +23,18 @@ def guest_seconds(meta):
 
 
 @pytest.mark.parametrize("arch", ["arm64", "x86_64"])
+def test_the_default_boot_has_the_series(cli, arch, tmp_path):
+    res = cli("boot", "--arch", arch, "--out", tmp_path, "--json", tmp_path / "r.json")
+    assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    assert "series: port 6.12 (base: linux 6.12" in res.stderr
+    results = json.loads((tmp_path / "r.json").read_text())
+    skipped = {path for path, node in all_leaves(results, arch) if node["status"] == "SKIP"}
+    assert skipped == set() if arch == "arm64" else (skipped and all(is_mte(p) for p in skipped)), skipped
+    assert len(by_name(results, arch)) >= 120
+    assert json.loads((tmp_path / "metadata.json").read_text())["series_port"] == "6.12"
+
+
+@pytest.mark.parametrize("arch", ["arm64", "x86_64"])
 def test_series_boots_and_the_whole_suite_passes(cli, series_tree, arch, tmp_path):
     res = cli("boot", "--arch", arch, "--tree", series_tree, "--out", tmp_path, "--json", tmp_path / "r.json")
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]

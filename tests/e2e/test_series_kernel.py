@@ -19,7 +19,7 @@ from harness import paths, tree as trees
 pytestmark = pytest.mark.e2e
 
 PROJECT = Path(__file__).resolve().parents[2]
-PATCHES = Path(os.environ.get("REFPAGE_CI_SERIES_PATCHES", paths.PATCHES))
+PATCHES = Path(os.environ.get("REFPAGE_CI_SERIES_PATCHES", paths.PATCHES / "6.12"))
 
 
 def git(cwd, *args, check=True):

@@ -1,0 +1,66 @@
+"""The named base trees with the series: what `boot`, `run`, `shell` and `bench` use by default.
+
+One worktree of each cached base (debian:X.Y) at a fixed path in the cache, so
+its builds stay incremental; the series (the port for that base) is applied
+again only when scripts.series.digest changes. Build folders inside it are
+ignored files, so re-applying keeps them.
+"""
+
+import contextlib
+import fcntl
+import subprocess
+
+from scripts.series import ports
+from scripts.series.apply import apply_series
+from scripts.series.digest import series_digest
+
+from . import paths, tree as trees
+from .errors import StageFailed
+
+
+def branch(version):
+    return f"refpage-ci/series-{version}"
+
+
+def worktree(version, progress, port_name=None):
+    """(path, port): the worktree of debian:<version> with the current series applied."""
+    base = trees.default_tree(version, progress=progress)
+    port = ports.choose(trees.kernel_version(base), port_name)
+    name = f"series-{version}" + (f"-port-{port.name}" if port_name else "")
+    wt = paths.cache_dir() / "worktrees" / name
+    stamp = wt.parent / f".{name}.series"
+    digest = series_digest(port.folder)
+    with _locked(wt.parent / f".{name}.lock"):
+        if not ((wt / ".git").exists() and stamp.is_file() and stamp.read_text().strip() == digest):
+            _apply(base, wt, port, branch(version) if not port_name else f"{branch(version)}-{port.name}",
+                   progress)
+            stamp.write_text(digest + "\n")
+    progress(f"series: {port.line()} applied in {wt}")
+    return wt, port
+
+
+def _apply(base, wt, port, branch_name, progress):
+    if not (wt / ".git").exists():
+        wt.parent.mkdir(parents=True, exist_ok=True)
+        _git(base, "worktree", "prune")
+        _git(base, "worktree", "add", "--quiet", "--detach", "--force", str(wt), "base")
+    progress(f"series: applying {port.line()} to {wt} (the series or the selftests changed)")
+    _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
+    _git(wt, "clean", "-fdq")
+    _git(wt, "branch", "-D", branch_name, check=False)
+    apply_series(wt, port.folder, branch_name, progress=progress)
+
+
+@contextlib.contextmanager
+def _locked(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _git(tree, *args, check=True):
+    res = subprocess.run(["git", "-C", str(tree), "-c", "gc.auto=0", *args], capture_output=True, text=True)
+    if check and res.returncode:
+        raise StageFailed(f"series: git {' '.join(args)} failed in {tree}", res.stderr.strip()[-2000:])
+    return res
