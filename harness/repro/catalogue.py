@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from harness.errors import UserError
+from scripts.series import ports
 
 RUNTIME = "runtime"  # a reproducer in /selftests/refpage_rt fails on the bug kernel
 BUILD = "build"      # the series with the bug patch does not compile
@@ -32,8 +33,7 @@ class Bug:
         return f"/selftests/{PROGRAM} -t {self.test}"
 
     def patch(self, patches_dir) -> Path:
-        own = Path(patches_dir) / "bugs" / f"{self.id}.patch"
-        return own if own.is_file() else Path(patches_dir).parent / "bugs" / f"{self.id}.patch"
+        return ports.shared_file(patches_dir, f"bugs/{self.id}.patch")
 
     def skip_reason(self, arch) -> Optional[str]:
         if self.arches and arch not in self.arches:

@@ -7,22 +7,17 @@ git's "*** BLURB HERE ***" cover letter body.
 import textwrap
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Tuple
 
 import jinja2
 
 from harness.errors import UserError
 
+from .ports import shared_file
+
 TEMPLATE = "cover-letter.j2"
 CHANGELOG = "changelog.toml"
 FIRST_VERSION = 5  # the changelog runs from the version after v4, the last one posted upstream
-
-
-def shared_file(patches_dir, name):
-    """A port folder's own copy, else the one shared by every port in the folder above it."""
-    own = Path(patches_dir) / name
-    return own if own.exists() else Path(patches_dir).parent / name
 
 
 @dataclass(frozen=True)

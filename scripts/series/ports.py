@@ -27,13 +27,14 @@ class Port:
     def version(self):
         return _version(self.name) if _NAME.match(self.name) else ()
 
-    def find(self, name):
-        """The port's own copy of a shared file, else the one in the folder above it."""
-        own = self.folder / name
-        return own if own.exists() else self.folder.parent / name
-
     def line(self):
         return f"port {self.name} (base: {self.base})"
+
+
+def shared_file(folder, name):
+    """A port folder's own copy, else the one shared by every port in the folder above it."""
+    own = Path(folder) / name
+    return own if own.exists() else Path(folder).parent / name
 
 
 def _version(text):
