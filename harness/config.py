@@ -114,6 +114,17 @@ def _unmet_terms(expr, want):
     return [t for t in terms if kconfiglib.expr_value(t) < need]
 
 
+def _transitional(kconf, sym):
+    """Why a request for a transitional symbol cannot stick, or None for any other symbol."""
+    if sym.name not in getattr(kconf, "transitional", ()):
+        return None
+    heirs = ["CONFIG_" + s.name for s in kconf.unique_defined_syms if any(d is sym for d, _ in s.defaults)]
+    if not heirs:
+        return "transitional in this tree (read from old .config files only, never written to .config)"
+    return (f"transitional in this tree (it only carries an old .config's value over to {' and '.join(heirs)}, "
+            f"and is never written to .config): request {' or '.join(heirs)} instead")
+
+
 def explain(kconf, request):
     """One line saying why `request` did not end up as asked."""
     head = f"CONFIG_{request.name}={request.value} ({request.where})"
@@ -121,6 +132,9 @@ def explain(kconf, request):
     if sym is None or not sym.nodes:
         return f"{head}: no such symbol in this tree"
     have = sym.str_value or "n"
+    renamed = _transitional(kconf, sym)
+    if renamed:
+        return f"{head} not set (is {have}): {renamed}"
     reasons = []
     if request.value != "n":
         unmet = _unmet_terms(sym.direct_dep, request.value)
@@ -145,6 +159,8 @@ def validate(kconf, requests):
         sym = kconf.syms.get(req.name)
         if sym is None or not sym.nodes:
             problems.append(f"CONFIG_{req.name} ({req.where}): no such symbol in this tree")
+        elif req.value != "n" and (renamed := _transitional(kconf, sym)):
+            problems.append(f"CONFIG_{req.name}={req.value} ({req.where}): {renamed}")
         elif sym.orig_type in (kconfiglib.BOOL,) and req.value not in ("y", "n"):
             problems.append(f"CONFIG_{req.name}={req.value} ({req.where}): a bool takes y or n")
         elif sym.orig_type == kconfiglib.TRISTATE and req.value not in ("y", "m", "n"):

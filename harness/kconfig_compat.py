@@ -2,7 +2,9 @@
 
 kconfiglib 14.1 is the newest release and predates some syntax the kernel
 now uses. Rather than fork it, the text is rewritten as it is read, into the
-older spelling kconfiglib knows. Each rule names the kernel change it covers.
+older spelling kconfiglib knows; only a conditional dependency, whose meaning
+needs its parsed condition, is handled where kconfiglib parses `depends on`.
+Each rule names the kernel change it covers.
 """
 
 import io
@@ -10,12 +12,21 @@ import os
 import re
 
 import kconfiglib
+from kconfiglib import AND, EQUAL, NOT, OR, UNEQUAL
 
 # v6.3 (kernel/module/Kconfig): `option modules` became a bare `modules` line.
-_BARE_MODULES = re.compile(r"^(\s+)modules\s*$", re.M)
+_BARE_MODULES = re.compile(r"^([ \t]+)modules[ \t]*$", re.M)
+
+# v6.18 (arch/Kconfig CFI_CLANG, mm/Kconfig RANDOM_KMALLOC_CACHES): a
+# `transitional` symbol only passes an old .config's value on to the symbols
+# defaulting to it and is never written to a .config. The line goes (blank, so
+# line numbers hold) and CompatKconfig.transitional keeps the names.
+_TRANSITIONAL = re.compile(r"^[ \t]+transitional[ \t]*$", re.M)
+_ENTRY = re.compile(r"^[ \t]*(?:menu)?config[ \t]+(\w+)")
 
 REWRITES = (
     (_BARE_MODULES, r"\1option modules"),
+    (_TRANSITIONAL, ""),
 )
 
 
@@ -25,14 +36,71 @@ def rewrite(text):
     return text
 
 
+def transitional_names(text):
+    """The symbols a Kconfig file marks `transitional`."""
+    names, entry = [], None
+    for line in text.splitlines():
+        m = _ENTRY.match(line)
+        if m:
+            entry = m.group(1)
+        elif entry and _TRANSITIONAL.fullmatch(line):
+            names.append(entry)
+    return names
+
+
+def if_n(expr, n):
+    """`expr = n` in kconfiglib's terms, as scripts/kconfig/expr.c's expr_trans_compare() builds it
+    (not !expr, which is m when expr is m)."""
+    if expr.__class__ is not tuple:
+        return (EQUAL, expr, n)
+    if expr[0] is AND:
+        return (OR, if_n(expr[1], n), if_n(expr[2], n))
+    if expr[0] is OR:
+        return (AND, if_n(expr[1], n), if_n(expr[2], n))
+    if expr[0] is NOT:
+        return _unless_n(expr[1], n)
+    return (NOT, expr)
+
+
+def _unless_n(expr, n):
+    if expr.__class__ is not tuple:
+        return (UNEQUAL, expr, n)
+    if expr[0] is NOT:
+        return if_n(expr[1], n)
+    if expr[0] in (AND, OR):
+        return (NOT, if_n(expr, n))
+    return expr
+
+
 class CompatKconfig(kconfiglib.Kconfig):
-    """A kconfiglib.Kconfig that reads Kconfig files through `rewrite`."""
+    """A kconfiglib.Kconfig that reads Kconfig files through `rewrite`.
+
+    `transitional` holds the names of the tree's transitional symbols.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.transitional = set()
+        super().__init__(*args, **kwargs)
 
     def _open(self, filename, mode):
         if "r" not in mode or "+" in mode:
             return super()._open(filename, mode)
         with open(filename, encoding=getattr(self, "_encoding", "utf-8"), errors="surrogateescape") as f:
-            return io.StringIO(rewrite(f.read()))
+            text = f.read()
+        self.transitional.update(transitional_names(text))
+        return io.StringIO(rewrite(text))
+
+    def _expect_expr_and_eol(self):
+        # 7.3 (drivers/usb/cdns3/Kconfig, drivers/hv/Kconfig): `depends on X if Y` is
+        # X || (Y = n), as scripts/kconfig/menu.c's menu_add_dep() builds it.
+        if self._tokens[0] is not kconfiglib._T_DEPENDS:
+            return super()._expect_expr_and_eol()
+        dep = self._parse_expr(True)
+        if self._check_token(kconfiglib._T_IF):
+            dep = (OR, dep, if_n(self._parse_expr(True), self.n))
+        if self._tokens[self._tokens_i] is not None:
+            self._trailing_tokens_error()
+        return dep
 
 
 def kconfig_env(machine, tree, version):
@@ -68,9 +136,10 @@ def load(machine, tree, version, config=None):
     saved = dict(os.environ)
     os.environ.update(kconfig_env(machine, tree, version))
     try:
-        kconf = CompatKconfig(os.path.join(str(tree), "Kconfig"), warn=False, suppress_traceback=False)
+        # Relative to $srctree, so that every file:line reads as in the kernel's own messages.
+        kconf = CompatKconfig("Kconfig", warn=False, suppress_traceback=False)
         if config:
-            kconf.load_config(str(config), replace=True, verbose=False)
+            kconf.load_config(str(config), replace=True)
         return kconf
     finally:
         os.environ.clear()
