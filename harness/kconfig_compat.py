@@ -81,6 +81,16 @@ class CompatKconfig(kconfiglib.Kconfig):
     def __init__(self, *args, **kwargs):
         self.transitional = set()
         super().__init__(*args, **kwargs)
+        self._start_numbers_at_zero()
+
+    def _start_numbers_at_zero(self):
+        # scripts/kconfig's sym_calc_value() starts an int at "0" and a hex at "0x0", kconfiglib
+        # at "": 7.3's mm/Kconfig tells them apart (PAGE_BLOCK_MAX_ORDER, `ARCH_FORCE_MAX_ORDER = 0`).
+        zero = {kconfiglib.INT: self._lookup_const_sym("0"), kconfiglib.HEX: self._lookup_const_sym("0x0")}
+        for sym in self.unique_defined_syms:
+            if sym.orig_type in zero:
+                sym.defaults.append((zero[sym.orig_type], self.y))
+        self._invalidate_all()
 
     def _open(self, filename, mode):
         if "r" not in mode or "+" in mode:
@@ -103,6 +113,11 @@ class CompatKconfig(kconfiglib.Kconfig):
         return dep
 
 
+# arch/um/Makefile exports these; arch/um/Kconfig sources arch/$(HEADER_ARCH)/um/Kconfig,
+# and only x86 has one.
+_UM_ENV = {"SUBARCH": "x86", "HEADER_ARCH": "x86"}
+
+
 def kconfig_env(machine, tree, version):
     """The variables kbuild exports before it runs conf, for the $(...) macros."""
     cc = machine.compiler()
@@ -119,6 +134,13 @@ def kconfig_env(machine, tree, version):
         "RUSTC": "rustc",
         "BINDGEN": "bindgen",
         "CC_VERSION_TEXT": _first_line_of([cc, "--version"]),
+        "AR": f"{machine.cross_compile}ar",
+        "NM": f"{machine.cross_compile}nm",
+        "OBJCOPY": f"{machine.cross_compile}objcopy",
+        "PAHOLE": "pahole",
+        # 7.3's init/Kconfig takes this from kbuild (6.12 ran the script itself).
+        "PAHOLE_VERSION": _first_line_of([os.path.join(str(tree), "scripts", "pahole-version.sh"), "pahole"]) or "0",
+        **(_UM_ENV if machine.srcarch == "um" else {}),
     }
 
 

@@ -1,12 +1,13 @@
 """Each Kconfig construct newer than kconfiglib 14.1: plain kconfiglib fails on it, the layer reads it
 with the kernel's meaning (scripts/kconfig of 7.3)."""
 
+import dataclasses
 from pathlib import Path
 
 import kconfiglib
 import pytest
 
-from harness import config, kconfig_compat
+from harness import config, kconfig_compat, machine as machines
 
 DATA = Path(__file__).parent.parent / "data" / "kconfig"
 
@@ -90,6 +91,17 @@ def test_if_n_follows_expr_trans_compare():
     assert kconfig_compat.if_n((kconfiglib.NOT, relation), n) == relation
 
 
+def test_um_sources_the_host_arch_kconfig():
+    x86 = machines.load("x86_64")
+    with pytest.raises(kconfiglib.KconfigError):
+        kconfig_compat.load(x86, DATA / "um", "7.3.0")
+    um = dataclasses.replace(x86, name="um", kernel_arch="um")
+    assert "UML_X86" in kconfig_compat.load(um, DATA / "um", "7.3.0").syms
+
+
+def test_pahole_version_is_always_a_number(tmp_path):
+    env = kconfig_compat.kconfig_env(machines.load("x86_64"), tmp_path, "7.3.0")
+    assert env["PAHOLE_VERSION"].isdigit()
 
 
 def test_rewrites_keep_every_line_where_it_was():
@@ -97,3 +109,15 @@ def test_rewrites_keep_every_line_where_it_was():
     out = kconfig_compat.rewrite(text)
     assert out.count("\n") == text.count("\n")
     assert out.splitlines()[8] == "config X"
+
+
+def test_plain_kconfiglib_reads_an_unset_int_as_empty():
+    k = kconfiglib.Kconfig(str(DATA / "int_zero" / "Kconfig"), warn=False)
+    assert k.syms["FORCE_MAX_ORDER"].str_value == ""
+    assert k.syms["BLOCK_ORDER"].str_value == "1"
+
+
+def test_an_unset_int_is_0_and_an_unset_hex_0x0():
+    k = read("int_zero")
+    assert (k.syms["FORCE_MAX_ORDER"].str_value, k.syms["BASE"].str_value) == ("0", "0x0")
+    assert k.syms["BLOCK_ORDER"].str_value == "10"
