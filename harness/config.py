@@ -3,11 +3,14 @@
 kconfiglib resolves every requested symbol against the tree before make runs
 (unknown symbols, values the type cannot take) and explains afterwards any
 request that did not stick. The kernel's olddefconfig writes the final .config.
+A tree whose Kconfig kconfiglib cannot read is still configured by the kernel's
+tools; its requests are then checked against the .config alone.
 """
 
 import hashlib
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +155,16 @@ def explain(kconf, request):
     return f"{head} not set (is {have}): {reason}"
 
 
+def explain_without_kconfig(request, actual):
+    """explain() for a tree kconfiglib cannot read: what the .config (`actual`) alone shows."""
+    head = f"CONFIG_{request.name}={request.value} ({request.where})"
+    if request.name in actual:
+        state = f"is {actual[request.name]}"
+    else:
+        state = "absent from .config: not in this tree, or hidden by unmet dependencies"
+    return f"{head} not set ({state}); the dependency explanation is unavailable"
+
+
 def validate(kconf, requests):
     """Requests kconfiglib cannot resolve against this tree, as explained lines."""
     problems = []
@@ -177,23 +190,51 @@ def configure(machine, tree, build_dir, requests, version, log, progress=print):
     dotconfig = build_dir / ".config"
     if not (stamp.is_file() and stamp.read_text() == digest and dotconfig.is_file()):
         progress(f"config: resolving {len(requests)} requested symbols against the tree")
-        _fail_on(validate(kconfig_compat.load(machine, tree, version), requests), "config: bad requests")
+        kconf = readable_kconfig(machine, tree, version, progress)
+        if kconf is not None:
+            _fail_on(validate(kconf, requests), "config: bad requests")
         fragment = build_dir / "refpage-ci.fragment"
         fragment.write_text("".join(_line(r) for r in requests))
         progress("config: make allnoconfig + fragments, olddefconfig")
         _make(machine, tree, build_dir, log, "allnoconfig", f"KCONFIG_ALLCONFIG={fragment}")
         _make(machine, tree, build_dir, log, "olddefconfig")
         stamp.unlink(missing_ok=True)
-    verify(machine, tree, dotconfig, requests, version)
+    verify(machine, tree, dotconfig, requests, version, progress)
     stamp.write_text(digest)
     return dotconfig
 
 
-def verify(machine, tree, dotconfig, requests, version):
-    bad = mismatches(requests, parse_dotconfig(Path(dotconfig).read_text()))
+def verify(machine, tree, dotconfig, requests, version, progress=None):
+    actual = parse_dotconfig(Path(dotconfig).read_text())
+    bad = mismatches(requests, actual)
     if bad:
-        kconf = kconfig_compat.load(machine, tree, version, config=dotconfig)
-        _fail_on([explain(kconf, r) for r in bad], "config: requested symbols did not stick")
+        kconf = readable_kconfig(machine, tree, version, progress, config=dotconfig)
+        lines = [explain_without_kconfig(r, actual) if kconf is None else explain(kconf, r) for r in bad]
+        _fail_on(lines, "config: requested symbols did not stick")
+
+
+_warned = set()
+
+
+def readable_kconfig(machine, tree, version, progress=None, config=None):
+    """The tree's Kconfig through kconfiglib, or None when kconfiglib cannot read it.
+
+    None is said once per tree and reason: the kernel's own tools still configure
+    such a tree, only the explanations get poorer.
+    """
+    try:
+        return kconfig_compat.load(machine, tree, version, config)
+    except kconfiglib.KconfigError as exc:
+        why = str(exc).strip().splitlines()[0]
+        if (str(tree), why) not in _warned:
+            _warned.add((str(tree), why))
+            (progress or _to_stderr)(f"config: warning: kconfiglib cannot read this tree ({why}); requests are "
+                                     "checked against .config alone, without dependency explanations")
+        return None
+
+
+def _to_stderr(line):
+    print(line, file=sys.stderr)
 
 
 def _fail_on(problems, title):

@@ -80,7 +80,14 @@ class CompatKconfig(kconfiglib.Kconfig):
 
     def __init__(self, *args, **kwargs):
         self.transitional = set()
-        super().__init__(*args, **kwargs)
+        try:
+            super().__init__(*args, **kwargs)
+        except kconfiglib.KconfigError:
+            raise
+        except Exception as exc:
+            # Syntax newer than kconfiglib can trip it anywhere: say where, as its own errors do.
+            where = f"{self.filename}:{self.linenr}: " if getattr(self, "filename", None) else ""
+            raise kconfiglib.KconfigError(f"{where}{type(exc).__name__}: {exc}") from exc
         self._start_numbers_at_zero()
 
     def _start_numbers_at_zero(self):
