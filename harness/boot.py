@@ -58,11 +58,23 @@ def boot_command(args):
     started = time.monotonic()
     status = 0
     for prep, opts in zip(pipeline.prepare_all(all_opts, "boot", progress), all_opts):
-        commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
+        commands = selftest_commands(prep.selftests, args.only, args.only_tests)
         outcome = pipeline.boot(prep, commands, opts, progress)
         status = max(status, _finish(prep, outcome, args, progress, started,
                                      require_series=not opts.no_series))
     return status
+
+
+def selftest_commands(programs, only=None, tests=None):
+    """Every program, or those of --only, each with kselftest's `-t TEST` for every -t given."""
+    if tests and not only:
+        raise UserError("-t TEST picks tests of the --only program; add --only PROGRAM (e.g. --only refpage_rt)")
+    names = [p.name for p in programs]
+    unknown = [o for o in only or () if o not in names]
+    if unknown:
+        raise UserError(f"--only {unknown[0]}: no such selftest program; they are {', '.join(names)}")
+    picks = "".join(f" -t {shlex.quote(t)}" for t in tests or ())
+    return [(n, f"/selftests/{n}{picks}") for n in names if not only or n in only]
 
 
 def run_command(args):
