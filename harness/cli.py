@@ -2,10 +2,15 @@
 
 import argparse
 import importlib
+import os
 import signal
 import sys
+import time
+import traceback
+from pathlib import Path
 
 from . import distcc, doctor, interrupt, machine as machines
+from . import paths
 from .errors import StageFailed, UserError
 from .remote import options as remote_options
 
@@ -94,8 +99,9 @@ def _terminate(signum, frame):
 def main(argv=None):
     signal.signal(signal.SIGTERM, _terminate)
     interrupt.install()
-    args = parser().parse_args(argv)
+    args = None
     try:
+        args = parser().parse_args(argv)
         status = args.func(args) or 0
         interrupt.check()
         return status
@@ -110,6 +116,50 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("refpage-ci: interrupted; QEMU stopped", file=sys.stderr)
         return 130
+    except Exception as exc:
+        return _internal_error(exc, args, argv)
+
+
+def _internal_error(exc, args, argv):
+    """A bug of ours: one line naming the command, the traceback in a log for the report."""
+    message = (str(exc).strip().splitlines() or [""])[0]
+    where = _save_traceback(exc, args, argv)
+    print(f"refpage-ci: internal error in {_command_name(args)}: {type(exc).__name__}"
+          f"{': ' + message if message else ''}; {where}", file=sys.stderr)
+    return 1
+
+
+def _command_name(args):
+    if args is None:
+        return "the command line"
+    sub = getattr(args, f"{args.command}_command", None)
+    return f"{args.command} {sub}" if sub else args.command
+
+
+def _save_traceback(exc, args, argv):
+    words = sys.argv[1:] if argv is None else argv
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    text = f"refpage-ci {' '.join(words)}\n{trace}"
+    name = f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    for folder in _crash_folders(args):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+            return f"traceback in {folder.resolve() / name}"
+        except OSError:
+            continue
+    return "the traceback could not be saved"
+
+
+def _crash_folders(args):
+    """The run's out folder when known (--out, or the default one it made), then the cache."""
+    out = getattr(args, "out", None)
+    arch = getattr(args, "arch", None)
+    if out:
+        yield Path(out)
+    elif isinstance(arch, str) and "," not in arch and Path("out", f"{args.command}-{arch}").is_dir():
+        yield Path("out", f"{args.command}-{arch}")
+    yield paths.cache_dir()
 
 
 if __name__ == "__main__":
