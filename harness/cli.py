@@ -55,6 +55,10 @@ def parser():
 
     p = sub.add_parser("boot", help="build, boot and run the selftests; exit 0 only if all passed")
     _common(p)
+    p.add_argument("--only", action="append", metavar="PROGRAM",
+                   help="run only this selftest program, e.g. refpage_rt (repeatable); the rest stay in the image")
+    p.add_argument("-t", dest="only_tests", action="append", metavar="TEST",
+                   help="with --only: run only this test of it, kselftest's own -t (repeatable), e.g. -t rt_thp")
     remote_options.add_arguments(p)
     p.set_defaults(func=boot.boot_command)
 

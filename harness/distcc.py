@@ -8,8 +8,11 @@ job a host fails, so a dead host costs its jobs, not the build.
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,3 +153,51 @@ def probe(host, compiler, timeout=20):
         return True, ""
     lines = [l for l in res.stderr.splitlines() if "ERROR" in l or "error" in l] or res.stderr.splitlines()
     return False, (lines[0].split("ERROR: ", 1)[-1] if lines else f"exit {res.returncode}")
+
+
+class LocalDaemon:
+    """A distccd on 127.0.0.1 with its own port and log, stopped with its workers (for tests and bench)."""
+
+    def __init__(self, folder, slots=2):
+        self.slots = slots
+        self.port = _free_port()
+        self.log = Path(folder) / f"distccd-{self.port}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.log.touch()
+        self.log.chmod(0o666)  # distccd drops root for its own user before it opens the log
+        self.proc = subprocess.Popen(
+            ["distccd", "--daemon", "--no-detach", "--listen", "127.0.0.1", "--port", str(self.port),
+             "--allow", "127.0.0.1", "--jobs", str(slots), "--log-file", str(self.log), "--log-level", "info"],
+            start_new_session=True, stdin=subprocess.DEVNULL)
+        self._wait_listening()
+
+    def _wait_listening(self, seconds=10):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"distccd on 127.0.0.1:{self.port} did not listen; its log: {self.log}")
+
+    @property
+    def host(self):
+        return Host("127.0.0.1", self.port, self.slots)
+
+    def jobs(self):
+        return self.log.read_text(errors="replace").count("COMPILE_OK")
+
+    def stop(self, sig=signal.SIGTERM):
+        """The daemon and its preforked workers: a dead parent alone would leave them serving."""
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(10)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

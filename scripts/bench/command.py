@@ -35,7 +35,7 @@ def register(subparsers):
                    help="--tool: the arch whose virtme-ng config is built for comparison (default: %(default)s)")
     p.add_argument("--warm-runs", type=int, default=3, help="--tool: warm cycles and first-output boots "
                                                              "measured (default: 3)")
-    p.add_argument("--steps", action="append", choices=("warm", "first", "cold", "vng"),
+    p.add_argument("--steps", action="append", choices=("warm", "first", "worktree", "repro", "distcc", "cold", "vng"),
                    help="--tool: only these measurements (repeatable; default: all)")
     p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
     p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
@@ -64,8 +64,8 @@ def tree_for(args, progress):
     version = trees.named_version(args.tree) if args.tree else trees.DEFAULT_VERSION
     if not version:
         return args.tree
-    from .seriestree import series_worktree
-    return str(series_worktree(progress, version))
+    from harness import seriestree
+    return str(seriestree.worktree(version, progress)[0])
 
 
 def bench_command(args):

@@ -2,8 +2,10 @@
 
 - cold build of each arch's kernel with our config, in a scratch build folder,
   without ccache;
-- the warm cycle: touch mm/refpage.c, rebuild (without ccache, as after an
-  edit), boot, run the selftests;
+- the edit cycle: one line of mm/refpage.c changed, rebuilt (a real ccache miss),
+  booted, the selftests run; and the same for one test (boot --only -t);
+- a new worktree of a built base (time, ccache hits), repro --all warm, and a
+  full build without and with distcc over two local distccd;
 - boot to first test output: QEMU's start to the first TAP line;
 - virtme-ng's config built on the same tree, the same way, as the comparison.
 The light measurements come first, the heavy builds last.
@@ -25,7 +27,6 @@ from harness.errors import StageFailed
 
 from . import hostload, report, vng
 
-WARM_GOAL = 30.0   # seconds, arm64
 RATIO_GOAL = 0.5   # our cold build / virtme-ng's
 TOUCHED = "mm/refpage.c"
 _FIRST_OUTPUT = r"TAP version \d+|1\.\.\d+|(?:not )?ok \d+"
@@ -115,22 +116,6 @@ def vng_build(arch, tree, out, jobs, progress):
             "jobs": jobs, "log": str(log)}
 
 
-def warm_cycle(opts, tree, progress):
-    """touch mm/refpage.c, then build, image, boot and the selftests, timed from the touch."""
-    start = time.monotonic()
-    os.utime(Path(tree) / TOUCHED)
-    with no_ccache():  # ccache would find the touched file unchanged: an edit costs a real compile
-        prep = pipeline.prepare(opts, "bench-warm", progress)
-    commands = [(p.name, f"/selftests/{p.name}") for p in prep.selftests]
-    outcome = pipeline.boot(prep, commands, opts, progress)
-    total = time.monotonic() - start
-    collected = results.collect(prep.machine.name, outcome)
-    timings = prep.meta.data["timings"]
-    return {"total_seconds": total, "build_seconds": timings.get("build"), "image_seconds": timings.get("image"),
-            "boot_seconds": outcome.boot_seconds, "tests_seconds": sum(r.seconds for r in outcome.results),
-            "tests_passed": results.passed(collected, outcome)}
-
-
 def first_output(prep, opts, progress, timeout=120.0):
     """Seconds from QEMU's start to the first TAP line of the first selftest."""
     initrd = prep.image(progress)
@@ -154,7 +139,115 @@ def _median(rows, key):
     return median(values) if values else None
 
 
-STEPS = ("warm", "first", "cold", "vng")
+STEPS = ("warm", "first", "worktree", "repro", "distcc", "cold", "vng")
+WORKTREE_GOAL = (30.0, 90.0)   # a new worktree of a built base on arm64: seconds, ccache hit %
+EDIT_GOALS = {"suite": 10.0, "one test": 6.0}   # edit -> results, arm64
+REPRO_GOAL = 360.0             # repro --all --arch arm64, warm
+
+
+@contextmanager
+def one_line_changed(tree):
+    """A real edit of mm/refpage.c (new bytes, so ccache misses as after a change), undone after."""
+    path = Path(tree) / TOUCHED
+    original = path.read_bytes()
+    path.write_bytes(original + f"/* bench {time.time_ns()} */\n".encode())
+    try:
+        yield
+    finally:
+        path.write_bytes(original)
+
+
+def edit_cycle(opts, tree, progress, only=None):
+    """One line of mm/refpage.c changed, then build, image, boot and the selftests (or `only`)."""
+    from harness import boot as boots
+    start = time.monotonic()
+    with one_line_changed(tree):
+        prep = pipeline.prepare(opts, "bench-edit", progress)
+    programs = boots.selftest_commands(prep.selftests, *(only or (None, None)))
+    outcome = pipeline.boot(prep, programs, opts, progress)
+    total = time.monotonic() - start
+    collected = results.collect(prep.machine.name, outcome)
+    timings = prep.meta.data["timings"]
+    return {"total_seconds": total, "build_seconds": timings.get("build"), "image_seconds": timings.get("image"),
+            "boot_seconds": outcome.boot_seconds, "tests_seconds": sum(r.seconds for r in outcome.results),
+            "tests_passed": results.passed(collected, outcome)}
+
+
+def new_worktree(args, arch, tree, out, progress):
+    """A fresh worktree of the (already built) bench tree's HEAD at a new path: config and build."""
+    from .command import options
+    wt = scratch_dir(f"worktree-{arch}-{os.getpid()}")
+    _git(tree, "worktree", "add", "--quiet", "--detach", str(wt), "HEAD")
+    try:
+        start = time.monotonic()
+        prep = pipeline.prepare(options(args, arch, str(wt), out / f"worktree-{arch}"), "bench-worktree", progress)
+        seconds = time.monotonic() - start
+    finally:
+        _git(tree, "worktree", "remove", "--force", str(wt))
+    return {"seconds": seconds, "build_seconds": prep.meta.data["timings"].get("build"),
+            **prep.meta.data["build_stats"]}
+
+
+def repro_all(arch, out, progress):
+    """`repro --all` twice: the first brings every half up to date, the second is the warm figure."""
+    argv = [sys.executable, "-m", "harness.cli", "repro", "--all", "--arch", arch, "--out", str(out / f"repro-{arch}")]
+    log = out / f"repro-{arch}.log"
+    runs = []
+    for label in ("bring up to date", "warm"):
+        progress(f"bench --tool: repro --all --arch {arch} ({label}; log {log})")
+        start = time.monotonic()
+        with open(log, "a") as f:
+            res = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=paths.PROJECT)
+        runs.append({"seconds": time.monotonic() - start, "exit": res.returncode})
+    return {"warm_seconds": runs[-1]["seconds"], "ok": runs[-1]["exit"] == 0, "runs": runs, "log": str(log)}
+
+
+def distcc_compare(args, arch, tree, out, progress):
+    """The same full build (CCACHE_RECACHE: every compile a miss) without and with distcc over two
+    local distccd."""
+    from harness import distcc
+    from .command import options
+    rows = {}
+    daemons = [distcc.LocalDaemon(out / "distccd"), distcc.LocalDaemon(out / "distccd")]
+    try:
+        engine = distcc.Distcc(tuple(d.host for d in daemons), "bench")
+        for label, via in (("without", None), ("with", engine)):
+            wt = scratch_dir(f"distcc-{arch}-{label}")
+            _git(tree, "worktree", "add", "--quiet", "--detach", "--force", str(wt), "HEAD")
+            opts = options(args, arch, str(wt), out / f"distcc-{arch}-{label}")
+            opts.distcc = via
+            try:
+                with _env(CCACHE_RECACHE="1"):
+                    start = time.monotonic()
+                    pipeline.prepare(opts, "bench-distcc", progress)
+                    rows[label] = {"seconds": time.monotonic() - start}
+            finally:
+                _git(tree, "worktree", "remove", "--force", str(wt))
+        rows["with"]["jobs_per_daemon"] = [d.jobs() for d in daemons]
+    finally:
+        for d in daemons:
+            d.stop()
+    return rows
+
+
+@contextmanager
+def _env(**values):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _git(tree, *args):
+    res = subprocess.run(["git", "-C", str(tree), "-c", "gc.auto=0", *args], capture_output=True, text=True)
+    if res.returncode:
+        raise StageFailed(f"bench --tool: git {' '.join(args)} failed in {tree}", res.stderr[-2000:])
 
 
 def _warm(args, arch, tree, out, progress):
@@ -162,10 +255,14 @@ def _warm(args, arch, tree, out, progress):
     opts = options(args, arch, tree, out / f"warm-{arch}")
     progress(f"bench --tool: {arch}: bringing the build up to date before the warm cycles")
     pipeline.prepare(opts, "bench-warm", progress)
-    cycles = [warm_cycle(opts, tree, progress) for _ in range(args.warm_runs)]
-    progress(f"bench --tool: {arch}: warm cycle {_median(cycles, 'total_seconds'):.1f}s (median)")
+    cycles = [edit_cycle(opts, tree, progress) for _ in range(args.warm_runs)]
+    one = [edit_cycle(opts, tree, progress, (["refpage_rt"], ["rt_thp"])) for _ in range(args.warm_runs)]
+    progress(f"bench --tool: {arch}: edit cycle {_median(cycles, 'total_seconds'):.1f}s (median), "
+             f"one test {_median(one, 'total_seconds'):.1f}s")
     return {"cycles": cycles, "median_seconds": _median(cycles, "total_seconds"),
-            "median_build_seconds": _median(cycles, "build_seconds")}
+            "median_build_seconds": _median(cycles, "build_seconds"),
+            "one_test": {"cycles": one, "median_seconds": _median(one, "total_seconds"),
+                         "command": "boot --only refpage_rt -t rt_thp"}}
 
 
 def _first(args, arch, tree, out, progress):
@@ -190,6 +287,15 @@ def measure(args, tree, out, progress):
             data["warm"][arch] = _warm(args, arch, tree, out, progress)
         if "first" in steps:
             data["first_output"][arch] = _first(args, arch, tree, out, progress)
+    for arch in arches:
+        if "worktree" in steps:
+            from .command import options
+            pipeline.prepare(options(args, arch, str(tree), out / f"base-{arch}"), "bench-base", progress)
+            data.setdefault("worktree", {})[arch] = new_worktree(args, arch, tree, out, progress)
+        if "repro" in steps:
+            data.setdefault("repro", {})[arch] = repro_all(arch, out, progress)
+        if "distcc" in steps:
+            data.setdefault("distcc", {})[arch] = distcc_compare(args, arch, tree, out, progress)
     for arch in arches if "cold" in steps else ():
         progress(f"bench --tool: cold build of {arch} (scratch folder, no ccache, -j{jobs})")
         data["cold"][arch] = dict(cold_build(arch, tree, out, jobs, progress), load_after=hostload.sample())
@@ -210,16 +316,17 @@ def render(data):
              f"{data['cpus']} CPUs, make -j{data['jobs']}",
              f"host load: {_load(data['load']['start'])} at the start, {_load(data['load']['end'])} at the end"]
     if data["warm"]:
-        lines += ["", "warm cycle (touch mm/refpage.c, rebuild without ccache, boot, run the selftests), median:"]
+        lines += ["", "edit cycle (one line of mm/refpage.c changed, build, boot, the selftests), median:"]
     for arch, w in data["warm"].items():
         c = w["cycles"][0]
         goal = ""
         if arch == "arm64":
-            goal = f"   goal < {WARM_GOAL:.0f} s: {'met' if w['median_seconds'] < WARM_GOAL else 'NOT met'}"
+            goal = _goal(w["median_seconds"], EDIT_GOALS["suite"])
         every = ", ".join(f"{x['total_seconds']:.1f}" for x in w["cycles"])
         lines.append(f"  {arch:7s} {w['median_seconds']:6.1f} s  (first: build {c['build_seconds']:.1f}, "
                      f"boot {c['boot_seconds']:.1f}, tests {c['tests_seconds']:.1f}; "
                      f"all {len(w['cycles'])}: {every}){goal}")
+    lines += _sharing_lines(data)
     if data["first_output"]:
         lines += ["", "boot to first test output (QEMU start to the first TAP line), median:"]
     for arch, f in data["first_output"].items():
@@ -238,6 +345,36 @@ def render(data):
               "", f"ours / virtme-ng's ({v['arch']}): {data['ratio']:.2f}   goal <= {RATIO_GOAL}: "
                   f"{'met' if data['ratio'] <= RATIO_GOAL else 'NOT met'}"]
     return "\n".join(lines) + "\n"
+
+
+def _goal(value, limit, unit="s", more_is_better=False):
+    met = value >= limit if more_is_better else value <= limit
+    return f"   goal {'>=' if more_is_better else '<='} {limit:.0f} {unit}: {'met' if met else 'NOT met'}"
+
+
+def _sharing_lines(data):
+    lines = []
+    for arch, w in data["warm"].items():
+        one = w.get("one_test")
+        if one:
+            lines.append(f"  {arch:7s} {one['median_seconds']:6.1f} s  one test ({one['command']})"
+                         + (_goal(one["median_seconds"], EDIT_GOALS["one test"]) if arch == "arm64" else ""))
+    for arch, w in data.get("worktree", {}).items():
+        lines += ["", "new worktree of an already-built base (config + build):"] if arch == next(iter(data["worktree"])) else []
+        rate = w.get("hit_rate") or 0.0
+        goal = (_goal(w["seconds"], WORKTREE_GOAL[0]) + "," + _goal(rate, WORKTREE_GOAL[1], "%", True)
+                if arch == "arm64" else "")
+        lines.append(f"  {arch:7s} {w['seconds']:6.1f} s  ccache {rate:.0f}% hits "
+                     f"({w['hits']}/{w['hits'] + w['misses']}){goal}")
+    for arch, r in data.get("repro", {}).items():
+        lines += ["", f"repro --all --arch {arch}, warm:",
+                  f"  {r['warm_seconds']:6.1f} s  {'all reproduced and fixed' if r['ok'] else 'NOT all as expected'}"
+                  + (_goal(r["warm_seconds"], REPRO_GOAL) if arch == "arm64" else "")]
+    for arch, d in data.get("distcc", {}).items():
+        lines += ["", f"full build of {arch}, every compile a ccache miss, without and with distcc over two local distccd:",
+                  f"  without {d['without']['seconds']:6.1f} s",
+                  f"  with    {d['with']['seconds']:6.1f} s  (jobs per daemon: {d['with']['jobs_per_daemon']})"]
+    return lines
 
 
 def _load(sample):

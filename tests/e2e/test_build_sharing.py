@@ -2,9 +2,7 @@
 two real distccd on 127.0.0.1, one of which dies mid-build."""
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -46,52 +44,10 @@ def test_a_second_checkout_of_a_built_tree_hits_ccache_and_stays_clean(cli, tmp_
     assert _git(clone, "status", "--porcelain") == ""
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Daemon:
-    def __init__(self, folder):
-        self.port = _free_port()
-        self.log = Path(folder) / f"distccd-{self.port}.log"
-        self.log.touch()
-        self.log.chmod(0o666)  # distccd drops root for its own user before it opens the log
-        self.proc = subprocess.Popen(
-            ["distccd", "--daemon", "--no-detach", "--listen", "127.0.0.1", "--port", str(self.port),
-             "--allow", "127.0.0.1", "--jobs", "2", "--log-file", str(self.log), "--log-level", "info"],
-            start_new_session=True)
-        self._wait_listening()
-
-    def _wait_listening(self):
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"distccd on {self.port} did not listen")
-
-    @property
-    def spec(self):
-        return f"127.0.0.1:{self.port}/2"
-
-    def jobs(self):
-        return self.log.read_text(errors="replace").count("COMPILE_OK")
-
-    def stop(self, sig=signal.SIGTERM):
-        """The daemon and its preforked workers: a dead parent alone would leave them serving."""
-        try:
-            os.killpg(self.proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        self.proc.wait(10)
-
-
 @pytest.fixture
 def daemons(tmp_path):
-    started = [Daemon(tmp_path), Daemon(tmp_path)]
+    from harness.distcc import LocalDaemon
+    started = [LocalDaemon(tmp_path), LocalDaemon(tmp_path)]
     yield started
     for d in started:
         d.stop()
@@ -112,13 +68,13 @@ def distcc_tree():
 def test_distcc_spreads_the_compiles_over_both_daemons_and_the_suite_passes(cli, daemons, distcc_tree, arch,
                                                                             tmp_path):
     _touch_header(distcc_tree)
-    hosts = ",".join(d.spec for d in daemons)
+    hosts = ",".join(d.host.spec for d in daemons)
     res = cli("boot", "--arch", arch, "--tree", distcc_tree, "--distcc", hosts, "--out", tmp_path / "out",
               "--json", tmp_path / "r.json")
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
     assert all(d.jobs() > 0 for d in daemons), [d.jobs() for d in daemons]
     meta = _meta(tmp_path / "out")
-    assert meta["distcc"] == [d.spec for d in daemons]
+    assert meta["distcc"] == [d.host.spec for d in daemons]
     results = json.loads((tmp_path / "r.json").read_text())
     skipped = {path for path, node in all_leaves(results, arch) if node["status"] == "SKIP"}
     assert skipped == set() if arch == "arm64" else all(is_mte(p) for p in skipped), skipped
@@ -130,7 +86,7 @@ def test_a_daemon_killed_mid_build_costs_its_jobs_not_the_build(cli, daemons, di
     _touch_header(distcc_tree)
     survivor, victim = daemons
     proc = cli.popen("build", "--arch", "arm64", "--tree", distcc_tree, "--out", tmp_path / "out",
-                     "--distcc", f"{victim.spec},{survivor.spec}")
+                     "--distcc", f"{victim.host.spec},{survivor.host.spec}")
     deadline = time.monotonic() + 600
     while "compile from" not in victim.log.read_text(errors="replace"):
         assert proc.poll() is None and time.monotonic() < deadline, "no job reached the victim"
