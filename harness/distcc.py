@@ -57,7 +57,14 @@ class Distcc:
 
     def env(self):
         return {"DISTCC_HOSTS": " ".join(h.spec for h in self.hosts), "DISTCC_FALLBACK": "1",
-                "DISTCC_DIR": str(paths.cache_dir() / "distcc")}
+                "DISTCC_DIR": str(state_dir())}
+
+
+def state_dir():
+    """distcc's lock and backoff files; distcc cannot make the folder's parents itself."""
+    folder = paths.cache_dir() / "distcc"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def parse_host(text, where):
@@ -140,7 +147,7 @@ def probe(host, compiler, timeout=20):
     if shutil.which("distcc") is None:
         return False, "distcc is not installed (apt-get install distcc)"
     env = dict(os.environ, DISTCC_HOSTS=host.spec, DISTCC_FALLBACK="0", DISTCC_BACKOFF_PERIOD="0",
-               DISTCC_DIR=str(paths.cache_dir() / "distcc"))
+               DISTCC_DIR=str(state_dir()))
     with tempfile.TemporaryDirectory(prefix="refpage-ci-distcc-") as tmp:
         source = Path(tmp) / "probe.c"
         source.write_text("int refpage_ci_probe(void) { return 0; }\n")
@@ -163,12 +170,12 @@ class LocalDaemon:
         self.port = _free_port()
         self.log = Path(folder) / f"distccd-{self.port}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.log.touch()
-        self.log.chmod(0o666)  # distccd drops root for its own user before it opens the log
-        self.proc = subprocess.Popen(
-            ["distccd", "--daemon", "--no-detach", "--listen", "127.0.0.1", "--port", str(self.port),
-             "--allow", "127.0.0.1", "--jobs", str(slots), "--log-file", str(self.log), "--log-level", "info"],
-            start_new_session=True, stdin=subprocess.DEVNULL)
+        # distccd drops root before it opens a --log-file; its stderr is opened here, as root
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen(
+                ["distccd", "--daemon", "--no-detach", "--log-stderr", "--listen", "127.0.0.1",
+                 "--port", str(self.port), "--allow", "127.0.0.1", "--jobs", str(slots), "--log-level", "info"],
+                start_new_session=True, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         self._wait_listening()
 
     def _wait_listening(self, seconds=10):

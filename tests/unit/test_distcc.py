@@ -47,3 +47,9 @@ def test_a_failing_host_is_named_once():
     assert watch.feed("distcc[1] (dcc_build_somewhere) Warning: failed to distribute, running locally instead") is None
     assert watch.feed("  CC      mm/refpage.o") is None
     assert list(watch.failed) == ["127.0.0.1:3703"]
+
+
+def test_a_host_nobody_listens_on_is_named_with_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("REFPAGE_CI_CACHE", str(tmp_path))
+    ok, why = distcc.probe(distcc.Host("127.0.0.1", distcc._free_port()), "gcc")
+    assert not ok and "Connection refused" in why
