@@ -7,6 +7,7 @@ folder's first build takes the most steps any build of that config took
 
 import json
 import os
+from pathlib import Path
 
 from . import paths
 
@@ -34,8 +35,10 @@ def expected(build_dir, config_hash, fresh):
 def record(build_dir, config_hash, steps, fresh):
     """Kept small: one number per folder and per config, written atomically."""
     data = _load()
-    data.setdefault("folders", {})[str(build_dir)] = steps
-    if fresh:
+    folders = {k: v for k, v in data.get("folders", {}).items() if Path(k).is_dir()}  # gone trees leave
+    folders[str(build_dir)] = steps
+    data["folders"] = folders
+    if fresh and config_hash:
         configs = data.setdefault("configs", {})
         configs[config_hash] = max(steps, configs.get(config_hash, 0))
     path = _path()

@@ -15,3 +15,12 @@ def test_eta_from_the_rate_so_far():
     assert buildsteps.eta_text(100, 400, 50.0) == "   25%  ETA 2m30s"
     assert buildsteps.eta_text(500, 400, 50.0) == "   99%  ETA 0s"
     assert buildsteps.eta_text(10, None, 5.0) == ""
+
+
+def test_folders_that_are_gone_are_forgotten(tmp_path, monkeypatch):
+    monkeypatch.setenv("REFPAGE_CI_CACHE", str(tmp_path))
+    (tmp_path / "kept").mkdir()
+    buildsteps.record(tmp_path / "gone", "cfg", 5, fresh=False)
+    buildsteps.record(tmp_path / "kept", "cfg", 7, fresh=False)
+    assert buildsteps.expected(tmp_path / "gone", "cfg", fresh=False) is None
+    assert buildsteps.expected(tmp_path / "kept", "cfg", fresh=False) == 7
