@@ -110,6 +110,12 @@ def _fmt(sc):
     return sc.name if sc.is_constant else f"{sc.name} (={sc.str_value or 'n'})"
 
 
+def _term_str(term, among_others):
+    """A dependency term; an || among && terms in parentheses, as `depends on X if Y` makes them."""
+    text = kconfiglib.expr_str(term, _fmt)
+    return f"({text})" if among_others and term.__class__ is tuple and term[0] is kconfiglib.OR else text
+
+
 def _unmet_terms(expr, want):
     """The &&-terms of a dependency that hold `want` back."""
     need = 1 if want == "m" else 2
@@ -142,7 +148,7 @@ def explain(kconf, request):
     if request.value != "n":
         unmet = _unmet_terms(sym.direct_dep, request.value)
         if unmet:
-            reasons.append("depends on " + " && ".join(kconfiglib.expr_str(t, _fmt) for t in unmet))
+            reasons.append("depends on " + " && ".join(_term_str(t, len(unmet) > 1) for t in unmet))
         if sym.choice is not None and sym.choice.selection is not sym and sym.choice.selection:
             reasons.append(f"its choice picked {sym.choice.selection.name}")
         if not reasons and sym.visibility == 0 and not unmet:

@@ -121,3 +121,10 @@ def test_an_unset_int_is_0_and_an_unset_hex_0x0():
     k = read("int_zero")
     assert (k.syms["FORCE_MAX_ORDER"].str_value, k.syms["BASE"].str_value) == ("0", "0x0")
     assert k.syms["BLOCK_ORDER"].str_value == "10"
+
+
+def test_explain_keeps_each_conditional_dependency_apart():
+    k = read("conditional_dep", USB="n", GADGET="n")
+    assert config.explain(k, req("DUAL_ROLE", "y")) == (
+        "CONFIG_DUAL_ROLE=y (frag:1) not set (is n): depends on (USB (=n) || GADGET (=n)) && "
+        "(USB (=n) || GADGET (=n) != n) && (GADGET (=n) || USB (=n) != n)")
