@@ -21,6 +21,7 @@ from .errors import StageFailed, UserError
 
 _SET = re.compile(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$")
 _UNSET = re.compile(r"^# CONFIG_([A-Za-z0-9_]+) is not set$")
+_OPTIONAL = re.compile(r"^(CONFIG_[A-Za-z0-9_]+=\S*)\s+#\s*optional\b")
 STAMP = ".refpage-ci-config"
 
 
@@ -29,6 +30,7 @@ class Request:
     name: str
     value: str
     where: str
+    optional: bool = False   # `# optional`: asked of trees that have the symbol, dropped where it is gone
 
 
 def parse_fragment(text, source):
@@ -37,9 +39,10 @@ def parse_fragment(text, source):
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         where = f"{source}:{lineno}"
-        m = _match(line)
+        optional = _OPTIONAL.match(line)
+        m = _match(optional.group(1) if optional else line)
         if m:
-            requests.append(Request(m.group(1), _value(m), where))
+            requests.append(Request(m.group(1), _value(m), where, bool(optional)))
         elif line and not line.startswith("#"):
             raise UserError(f"{where}: not a config line: {line!r}; write CONFIG_NAME=value")
     return requests
@@ -198,6 +201,7 @@ def configure(machine, tree, build_dir, requests, version, log, progress=print):
         progress(f"config: resolving {len(requests)} requested symbols against the tree")
         kconf = readable_kconfig(machine, tree, version, progress)
         if kconf is not None:
+            requests = applicable(kconf, requests, progress)
             _fail_on(validate(kconf, requests), "config: bad requests")
         fragment = build_dir / "refpage-ci.fragment"
         fragment.write_text("".join(_line(r) for r in requests))
@@ -210,9 +214,22 @@ def configure(machine, tree, build_dir, requests, version, log, progress=print):
     return dotconfig
 
 
+def applicable(kconf, requests, progress=None):
+    """The requests this tree can take: an optional one whose symbol the tree lacks is dropped."""
+    kept = []
+    for req in requests:
+        sym = kconf.syms.get(req.name)
+        if req.optional and (sym is None or not sym.nodes):
+            if progress:
+                progress(f"config: CONFIG_{req.name} ({req.where}, optional) is not in this tree; not requested")
+            continue
+        kept.append(req)
+    return kept
+
+
 def verify(machine, tree, dotconfig, requests, version, progress=None):
     actual = parse_dotconfig(Path(dotconfig).read_text())
-    bad = mismatches(requests, actual)
+    bad = [r for r in mismatches(requests, actual) if not (r.optional and r.name not in actual)]
     if bad:
         kconf = readable_kconfig(machine, tree, version, progress, config=dotconfig)
         lines = [explain_without_kconfig(r, actual) if kconf is None else explain(kconf, r) for r in bad]

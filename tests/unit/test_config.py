@@ -106,3 +106,27 @@ def test_fragment_line_round_trip():
     reqs = [req("A", "y"), req("B", "n"), req("S", "a b"), req("N", "0x10")]
     text = "".join(config._line(r) for r in reqs)
     assert [(r.name, r.value) for r in config.parse_fragment(text, "x")] == [(r.name, r.value) for r in reqs]
+
+
+def test_an_optional_request_is_marked_and_keeps_its_value():
+    from harness import config as cfg
+    (req,) = cfg.parse_fragment("CONFIG_ARM64_PAN=y  # optional: 7.x has PAN always\n", "f")
+    assert (req.name, req.value, req.optional) == ("ARM64_PAN", "y", True)
+    (plain,) = cfg.parse_fragment("CONFIG_X=y\n", "f")
+    assert not plain.optional
+
+
+def test_an_optional_request_the_tree_lacks_is_dropped_and_said():
+    from harness import config as cfg
+
+    class Sym:
+        nodes = [object()]
+
+    class Kconf:
+        syms = {"HAVE": Sym()}
+
+    said = []
+    reqs = cfg.parse_fragment("CONFIG_HAVE=y  # optional\nCONFIG_GONE=y  # optional\nCONFIG_MUST=y\n", "f")
+    kept = cfg.applicable(Kconf, reqs, said.append)
+    assert [r.name for r in kept] == ["HAVE", "MUST"]
+    assert said == ["config: CONFIG_GONE (f:2, optional) is not in this tree; not requested"]
