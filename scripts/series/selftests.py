@@ -19,7 +19,8 @@ DEST = "tools/testing/selftests/mm"
 _LOCAL_INCLUDE = re.compile(r'^#include "(kselftest[\w.-]*\.h)"', re.M)
 _TREE_INCLUDE = re.compile(r'^#include "\.\./(kselftest[\w.-]*\.h)"', re.M)
 _MTE = re.compile(r"^\$\(OUT\)/(\S+):\s*CFLAGS\s*\+=\s*\$\(MTE_CFLAGS\)", re.M)
-_MAKEFILE_ANCHOR = "TEST_PROGS := run_vmtests.sh"
+# The first TEST_PROGS line: `TEST_PROGS := run_vmtests.sh` up to 6.x, `TEST_PROGS += ksft_*.sh` in 7.x.
+_MAKEFILE_ANCHOR = re.compile(r"^TEST_PROGS\s*(?::=|\+=|=)", re.M)
 MTE_FLAGS = "-march=armv8.5-a+memtag"
 
 
@@ -64,11 +65,12 @@ def makefile(text, src, origin):
     missing = [p for p in src.programs if not re.search(rf"^TEST_GEN_FILES \+= {re.escape(p)}$", text, re.M)]
     if not missing:
         return text
-    if _MAKEFILE_ANCHOR not in text:
-        raise UserError(f"{origin}: no `{_MAKEFILE_ANCHOR}` line to add the refpage programs before; "
+    anchor = _MAKEFILE_ANCHOR.search(text)
+    if not anchor:
+        raise UserError(f"{origin}: no TEST_PROGS line to add the refpage programs before; "
                         "add them to TEST_GEN_FILES by hand in the tree, then apply again")
     block = "".join(f"TEST_GEN_FILES += {p}\n" for p in missing) + "\n"
-    text = text.replace(_MAKEFILE_ANCHOR, block + _MAKEFILE_ANCHOR, 1)
+    text = text[:anchor.start()] + block + text[anchor.start():]
     tail = ""
     if src.shared:
         tail += "".join(f"$(OUTPUT)/{p}: {' '.join(src.shared)}\n" for p in missing)

@@ -90,8 +90,14 @@ def test_makefile_gets_programs_before_test_progs_and_mte_flags_on_arm64(src):
 
 
 def test_makefile_without_anchor_is_refused(src):
-    with pytest.raises(UserError, match="TEST_PROGS := run_vmtests.sh"):
+    with pytest.raises(UserError, match="no TEST_PROGS line"):
         selftests.makefile("TEST_GEN_FILES = cow\n", src, "mm/Makefile")
+
+
+def test_makefile_of_7x_lists_its_test_progs_one_by_one(src):
+    tree = "TEST_GEN_FILES = cow\n\nTEST_PROGS += ksft_compaction.sh\nTEST_PROGS += ksft_cow.sh\n"
+    out = selftests.makefile(tree, src, "Makefile")
+    assert "TEST_GEN_FILES += refpage_rt\n\nTEST_PROGS += ksft_compaction.sh\nTEST_PROGS += ksft_cow.sh" in out
 
 
 def test_changes_are_complete_then_empty_once_written(src, tree):
