@@ -3,32 +3,13 @@
 import importlib.util
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
+from .findings import BUILD_TOOLS, HEADERS, Finding
 from . import busybox, debian_source, distcc as distccs, machine as machines, tree, tree_catalogue
 
-BUILD_TOOLS = (  # (command, Debian package)
-    ("make", "make"), ("gcc", "gcc"), ("flex", "flex"), ("bison", "bison"), ("bc", "bc"),
-    ("git", "git"), ("perl", "perl"),
-)
-HEADERS = (("/usr/include/libelf.h", "libelf-dev"), ("/usr/include/openssl/ssl.h", "libssl-dev"))
 QEMU_PACKAGE = {"qemu-system-aarch64": "qemu-system-arm", "qemu-system-x86_64": "qemu-system-x86"}
 PYTHON_MODULES = ("pexpect", "kconfiglib", "jinja2", "fabric")
-
-
-@dataclass(frozen=True)
-class Finding:
-    what: str
-    ok: bool
-    fix: str = ""
-    required: bool = True
-
-    def line(self):
-        if self.ok:
-            return f"ok       {self.what}"
-        tag = "missing " if self.required else "optional"
-        return f"{tag} {self.what}: {self.fix}"
 
 
 def _apt(pkg):
@@ -104,7 +85,7 @@ def report(arches, out=print, remote=None, distcc=None):
     if distcc:
         findings += distcc_findings(distcc, arches)
     if remote:
-        from .remote import doctor as remote_doctor  # it builds on this module's checks
+        from .remote import doctor as remote_doctor  # fabric, only when a build host is named
         findings += remote_doctor.check(remote.hosts, [machines.load(a) for a in arches],
                                         remote.accept_new_host_key)
     for f in findings:

@@ -8,14 +8,13 @@ ignored files, so re-applying keeps them.
 
 import contextlib
 import fcntl
-import subprocess
 
 from scripts.series import ports
 from scripts.series.apply import apply_series
 from scripts.series.digest import series_digest
+from scripts.series.git import Git
 
 from . import paths, tree as trees
-from .errors import StageFailed
 
 
 def branch(version):
@@ -60,7 +59,5 @@ def _locked(path):
 
 
 def _git(tree, *args, check=True):
-    res = subprocess.run(["git", "-C", str(tree), "-c", "gc.auto=0", *args], capture_output=True, text=True)
-    if check and res.returncode:
-        raise StageFailed(f"series: git {' '.join(args)} failed in {tree}", res.stderr.strip()[-2000:])
-    return res
+    git = Git(tree)
+    return git.must(*args) if check else git(*args)

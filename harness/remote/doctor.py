@@ -3,13 +3,13 @@ tools and compilers for each arch, the headers the kernel build needs, free disk
 
 import shutil
 
-from .. import doctor as local_doctor
+from ..findings import BUILD_TOOLS, HEADERS, Finding
 from . import commands
 from .errors import HostFailed
 from .session import Session
 
 MIN_FREE_GIB = 5
-HOST_TOOLS = local_doctor.BUILD_TOOLS + (("tar", "tar"), ("flock", "util-linux"), ("gzip", "gzip"))
+HOST_TOOLS = BUILD_TOOLS + (("tar", "tar"), ("flock", "util-linux"), ("gzip", "gzip"))
 
 
 def tools_for(machines):
@@ -20,14 +20,14 @@ def tools_for(machines):
 
 def probe(session, root, machines):
     """What the host has: `commands.probe` facts for these arches' tools and headers."""
-    files = [path for path, _ in local_doctor.HEADERS]
+    files = [path for path, _ in HEADERS]
     tools = [*tools_for(machines), "ccache"]
     return commands.parse_probe(session.output(commands.probe(root, tools, files), "probing"))
 
 
 def findings(host, root, facts, machines):
     """Pure: the probe's facts as doctor findings for `host`."""
-    F, name = local_doctor.Finding, host.label
+    F, name = Finding, host.label
     found = [F(f"build host {name}: reachable ({facts.get('os', '?')}, {facts.get('cpus', '?')} cpus), "
                f"folder {root}", True)]
     for tool, pkg in tools_for(machines).items():
@@ -35,7 +35,7 @@ def findings(host, root, facts, machines):
                        f"apt-get install {pkg} (on the host)"))
     found.append(F(f"{name}: ccache", facts.get("tool:ccache") == "yes",
                    "apt-get install ccache (on the host)", required=False))
-    for path, pkg in local_doctor.HEADERS:
+    for path, pkg in HEADERS:
         found.append(F(f"{name}: {path}", facts.get(f"file:{path}") == "yes",
                        f"apt-get install {pkg} (on the host)"))
     free = _gib(facts.get("df"))
@@ -52,7 +52,7 @@ def _gib(kib):
 
 def check(hosts, machines, accept_new_host_key=False):
     """Findings for each host; an unreachable one is one failed finding."""
-    found = [local_doctor.Finding("ssh (git pushes to build hosts with it)", shutil.which("ssh") is not None,
+    found = [Finding("ssh (git pushes to build hosts with it)", shutil.which("ssh") is not None,
                                   "apt-get install openssh-client")]
     for host in hosts:
         try:
@@ -60,5 +60,5 @@ def check(hosts, machines, accept_new_host_key=False):
                 root = s.output(commands.resolve_dir(host.dir), "making its folder").strip()
                 found += findings(host, root, probe(s, root, machines), machines)
         except HostFailed as exc:
-            found.append(local_doctor.Finding(f"build host {host.label}", False, exc.reason))
+            found.append(Finding(f"build host {host.label}", False, exc.reason))
     return found

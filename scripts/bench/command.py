@@ -8,6 +8,7 @@ from harness.errors import StageFailed, UserError
 from harness.progress import Progress
 
 from . import cases
+from .tool import options
 
 
 def register(subparsers):
@@ -52,12 +53,6 @@ def _check(args):
         raise UserError("bench: give one --arch (arm64 or x86_64); --tool takes several")
     if args.tree and not trees.named_version(args.tree) and not Path(args.tree).is_dir():
         raise UserError(f"bench: --tree {args.tree}: no such folder; pass a kernel checkout with the series")
-
-
-def options(args, arch, tree, out=None):
-    return pipeline.Options(arch=arch, tree=tree, out=out, jobs=args.jobs, timeout=args.timeout,
-                            command_timeout=args.command_timeout, accel=args.accel,
-                            live=sys.stdout if args.verbose else None)
 
 
 def tree_for(args, progress):

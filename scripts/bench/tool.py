@@ -25,11 +25,19 @@ from harness import (accel, build, config, kbuild, machine as machines, paths, p
 from harness.console import Console, ConsoleTimeout, GuestDied
 from harness.errors import StageFailed
 
+from scripts.series.git import Git
+
 from . import hostload, report, vng
 
 RATIO_GOAL = 0.5   # our cold build / virtme-ng's
 TOUCHED = "mm/refpage.c"
 _FIRST_OUTPUT = r"TAP version \d+|1\.\.\d+|(?:not )?ok \d+"
+
+
+def options(args, arch, tree, out=None):
+    return pipeline.Options(arch=arch, tree=tree, out=out, jobs=args.jobs, timeout=args.timeout,
+                            command_timeout=args.command_timeout, accel=args.accel,
+                            live=sys.stdout if args.verbose else None)
 
 
 def scratch_dir(name):
@@ -38,15 +46,8 @@ def scratch_dir(name):
 
 @contextmanager
 def no_ccache():
-    saved = os.environ.get("CCACHE_DISABLE")
-    os.environ["CCACHE_DISABLE"] = "1"
-    try:
+    with _env(CCACHE_DISABLE="1"):
         yield
-    finally:
-        if saved is None:
-            os.environ.pop("CCACHE_DISABLE")
-        else:
-            os.environ["CCACHE_DISABLE"] = saved
 
 
 def cold_build(arch, tree, out, jobs, progress):
@@ -176,7 +177,6 @@ def edit_cycle(opts, tree, progress, only=None):
 
 def new_worktree(args, arch, tree, out, progress):
     """A fresh worktree of the (already built) bench tree's HEAD at a new path: config and build."""
-    from .command import options
     wt = scratch_dir(f"worktree-{arch}-{os.getpid()}")
     _git(tree, "worktree", "add", "--quiet", "--detach", str(wt), "HEAD")
     try:
@@ -207,7 +207,6 @@ def distcc_compare(args, arch, tree, out, progress):
     """The same full build (CCACHE_RECACHE: every compile a miss) without and with distcc over two
     local distccd."""
     from harness import distcc
-    from .command import options
     rows = {}
     daemons = [distcc.LocalDaemon(out / "distccd"), distcc.LocalDaemon(out / "distccd")]
     try:
@@ -246,13 +245,10 @@ def _env(**values):
 
 
 def _git(tree, *args):
-    res = subprocess.run(["git", "-C", str(tree), "-c", "gc.auto=0", *args], capture_output=True, text=True)
-    if res.returncode:
-        raise StageFailed(f"bench --tool: git {' '.join(args)} failed in {tree}", res.stderr[-2000:])
+    return Git(tree).must(*args)
 
 
 def _warm(args, arch, tree, out, progress):
-    from .command import options
     opts = options(args, arch, tree, out / f"warm-{arch}")
     progress(f"bench --tool: {arch}: bringing the build up to date before the warm cycles")
     pipeline.prepare(opts, "bench-warm", progress)
@@ -267,7 +263,6 @@ def _warm(args, arch, tree, out, progress):
 
 
 def _first(args, arch, tree, out, progress):
-    from .command import options
     opts = options(args, arch, tree, out / f"first-{arch}")
     prep = pipeline.prepare(opts, "bench-first", progress)
     firsts = [first_output(prep, opts, progress) for _ in range(args.warm_runs)]
@@ -290,7 +285,6 @@ def measure(args, tree, out, progress):
             data["first_output"][arch] = _first(args, arch, tree, out, progress)
     for arch in arches:
         if "worktree" in steps:
-            from .command import options
             pipeline.prepare(options(args, arch, str(tree), out / f"base-{arch}"), "bench-base", progress)
             data.setdefault("worktree", {})[arch] = new_worktree(args, arch, tree, out, progress)
         if "repro" in steps:
