@@ -22,12 +22,15 @@ def step_of(line):
 
 
 def compiler_errors(lines):
-    """The compiler's own `file:line: error:` lines, with the line after each (the source)."""
+    """The compiler's own `file:line: error:` lines, with the line after each (the source).
+
+    A build folder inside the tree makes kbuild name sources `../mm/x.c`; the
+    user reads them relative to the tree."""
     found = []
     lines = list(lines)
     for i, line in enumerate(lines):
         if _COMPILER_ERROR.match(line):
-            found.append(line)
+            found.append(line[3:] if line.startswith("../") else line)
             if i + 1 < len(lines) and lines[i + 1].startswith(" "):
                 found.append(lines[i + 1])
     return found

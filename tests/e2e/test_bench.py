@@ -11,6 +11,7 @@ from scripts.bench import cases, report
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.full
 @pytest.mark.parametrize("arch", ["arm64", "x86_64"])
 def test_bench_smoke_gives_a_well_formed_table(cli, series_tree, arch, tmp_path):
     js = tmp_path / "bench.json"
@@ -33,6 +34,7 @@ def test_bench_smoke_gives_a_well_formed_table(cli, series_tree, arch, tmp_path)
     assert min(rss[("memset", 4096)]) > max(rss[("refpage", 4096)]) + 3000
 
 
+@pytest.mark.full
 def test_bench_on_a_kernel_without_the_series_says_what_to_do(cli, tmp_path):
     from harness import tree as trees
     base = trees.default_tree()

@@ -37,6 +37,7 @@ REFPAGE_MISSING = "refpage_create not in this kernel"
 MTE_ONLY_ARM64 = "MTE is arm64 only"
 
 
+@pytest.mark.full
 @pytest.mark.parametrize("arch", ["arm64", "x86_64"])
 def test_boot_without_the_series_runs_the_suite_with_skips(cli, arch, tmp_path):
     out = tmp_path / "out"
@@ -68,6 +69,7 @@ def test_boot_without_the_series_runs_the_suite_with_skips(cli, arch, tmp_path):
     assert f"{arch}: " in res.stdout and "failed" in res.stdout
 
 
+@pytest.mark.full
 def test_a_tree_without_the_series_is_no_pass(cli, tmp_path):
     from harness import tree as trees
     res = cli("boot", "--arch", "arm64", "--tree", trees.default_tree(), "--out", tmp_path)

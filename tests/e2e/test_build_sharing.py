@@ -13,7 +13,7 @@ import pytest
 from conftest import series_worktree
 from test_boot import all_leaves, by_name, is_mte
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.full]
 
 MIN_HIT_RATE = 90.0
 

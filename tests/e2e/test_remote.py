@@ -15,7 +15,7 @@ from conftest import series_worktree
 from harness import paths
 from test_boot import all_leaves, by_name
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.full]
 
 CACHE = paths.cache_dir()
 REMOTE_E2E = CACHE / "remote-e2e"

@@ -10,6 +10,7 @@ from test_series_boot import RT_IDS
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.full
 def test_64k_pages_pass_the_whole_suite(cli, series_tree, tmp_path):
     res = cli("boot", "--arch", "arm64", "--config", "64k", "--tree", series_tree, "--out", tmp_path,
               "--json", tmp_path / "r.json")

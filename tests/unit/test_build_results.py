@@ -16,6 +16,11 @@ def test_compiler_errors_keep_file_line_and_the_source_line():
                                           "  120 |         return fd"]
 
 
+def test_compiler_errors_from_a_build_folder_inside_the_tree_name_tree_paths():
+    log = ["../mm/refpage.c:138:50: error: expected ';' before 'if'", "  138 |  x = 1 if"]
+    assert build.compiler_errors(log)[0] == "mm/refpage.c:138:50: error: expected ';' before 'if'"
+
+
 def test_kvm_is_never_tried_for_a_foreign_guest():
     ok, why = accel.kvm_possible(machine.load("arm64"))
     assert not ok and "arm64" in why
