@@ -1,5 +1,6 @@
 """The review-thread bugs `repro` knows: id, how each shows, where, and its bug patch."""
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Optional, Tuple
@@ -21,6 +22,12 @@ class Bug:
     arches: Tuple[str, ...] = ()  # empty: every arch
     why_arches: str = ""          # said when skipped on another arch
     variants: Dict[str, str] = field(default_factory=dict)  # arch -> config variant to run it on
+    expect: str = ""              # the bug half must fail so: a regex over its failure (assertion, splat,
+    #                               compiler error, apply error); failing any other way is the wrong reason
+    source: str = "review thread"
+
+    def for_its_reason(self, failure: str) -> bool:
+        return bool(re.search(self.expect, failure))
 
     @property
     def test(self) -> Optional[str]:
@@ -45,21 +52,30 @@ class Bug:
 
 
 BUGS = (
-    Bug("RT-shared-write"),
-    Bug("RT-refcount"),
-    Bug("RT-vma-merge"),
-    Bug("RT-gfp-account"),
-    Bug("RT-content-copy"),
-    Bug("RT-semicolon", kind=BUILD),
-    Bug("RT-no-apply", kind=APPLY),
+    Bug("RT-shared-write", expect=r"mmap\(MAP_SHARED, PROT_WRITE\) of a refpage succeeded|"
+        r"a store through MAP_SHARED changed the reference page"),
+    Bug("RT-refcount", expect=r"took the reference page's count|counted the reference page|"
+        r"reference pages count in RSS|mapped and closed refpages left \d+ bytes charged"),
+    Bug("RT-vma-merge", expect=r"the anonymous VMA merged with the refpage VMA|lost its pattern|"
+        r"anonymous memory reads the pattern"),
+    Bug("RT-gfp-account", expect=r"refpages charged -?\d+ bytes: not their pages|"
+        r"refpages created with 32 pages left below memory\.max"),
+    Bug("RT-content-copy", expect=r"content (at an odd address|across two pages|in a read-only page|"
+        r"running into an unmapped page)|PROT_NONE content|the content's MTE tag was not copied"),
+    Bug("RT-semicolon", kind=BUILD, expect=r"mm/refpage\.c:\d+:\d+: error: expected .;. before"),
+    Bug("RT-no-apply", kind=APPLY, expect=r"0001\S*.*does not apply:.*(sys_ni\.c|syscalls\.h)"),
     Bug("RT-page-size", arches=("arm64",), variants={"arm64": "64k"},
-        why_arches="it needs pages larger than 4K (the arm64 64k config); x86_64 pages are 4K"),
-    Bug("RT-zeropage-refcount"),
-    Bug("RT-error-path"),
-    Bug("RT-thp"),
-    Bug("RT-mte-tags", arches=("arm64",), why_arches="MTE (memory tagging) is an arm64 feature"),
-    Bug("RT-force-write"),
-    Bug("RT-uffd"),
+        why_arches="it needs pages larger than 4K (the arm64 64k config); x86_64 pages are 4K",
+        expect=r"size \d+ refused with \d+-byte pages|size \d+, \d+-byte pages|size \d+: the copy on write"),
+    Bug("RT-zeropage-refcount", expect=r"Bad page map|Bad page state|Bad rss-counter|refcount"),
+    Bug("RT-error-path", expect=r"calls failing with EMFILE (leaked free memory|left memory charged)"),
+    Bug("RT-thp", expect=r"a (read|write) fault (mapped|allocated) a huge|MADV_COLLAPSE zero-filled|"
+        r"AnonHugePages"),
+    Bug("RT-mte-tags", arches=("arm64",), why_arches="MTE (memory tagging) is an arm64 feature",
+        expect=r"lost the (content's )?tags?|the tag is gone|with the content's tag faulted"),
+    Bug("RT-force-write", expect=r"(a write to /proc/self/mem|PTRACE_POKEDATA in the child) reached the "
+        r"reference page"),
+    Bug("RT-uffd", expect=r"UFFDIO_REGISTER (on a refpage VMA succeeded|accepted)|UFFDIO_ZEROPAGE replaced"),
 )
 
 

@@ -60,7 +60,7 @@ def run(bugs, scratch: Scratch, ctx: Context):
     with scratch.locked():
         fixed = scratch.fixed(ctx.patches_dir)
         for r in active:
-            r.bug_half = _timed(lambda: _bug_half(r.bug, scratch, fixed, ctx))
+            r.bug_half = verdict.for_its_reason(r.bug, _timed(lambda: _bug_half(r.bug, scratch, fixed, ctx)))
             ctx.emit(r, r.bug_half)
         for variant in _variants(active, ctx.arch):
             group = [r for r in active if r.bug.kind != APPLY and r.bug.variant(ctx.arch) == variant]

@@ -9,6 +9,7 @@ from harness.tap import Status
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "NOT reproduced"
+WRONG_REASON = "reproduced for the WRONG reason"
 FIXED = "fixed"
 NOT_FIXED = "NOT fixed"
 SKIPPED = "skipped"
@@ -139,6 +140,18 @@ def fixed_half(test, result, boot_error: Optional[str], console: List[str], seco
         return Half(NOT_FIXED, f"{NOT_FIXED}: {test} passed but the kernel splatted: {_clean(found[0].line)}",
                     seconds, splat_excerpt(console, found))
     return Half(FIXED, f"{FIXED}: passed", seconds)
+
+
+def for_its_reason(bug, half: Half) -> Half:
+    """A bug half that failed, but not the way its id says it must, reproduced nothing."""
+    if half.state != REPRODUCED or not bug.expect:
+        return half
+    failure = half.text.split(": ", 1)[1] if ": " in half.text else half.text
+    if bug.for_its_reason(failure):
+        return half
+    said = failure.replace(" as expected", "")
+    return Half(WRONG_REASON, f"{WRONG_REASON}: {said} (its id expects /{bug.expect}/)", half.seconds,
+                half.detail)
 
 
 def build_bug_half(error, tree="", seconds=0.0) -> Half:

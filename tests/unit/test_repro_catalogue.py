@@ -52,3 +52,33 @@ def test_lookup_and_select():
         catalogue.select([])
     with pytest.raises(UserError, match="not both"):
         catalogue.select(["RT-thp"], everything=True)
+
+
+def _th_logs_of(test):
+    """The TH_LOG messages of one TEST() in selftests/refpage_rt.c, printf conversions filled in."""
+    import re
+    source = (paths.PROJECT / "selftests" / "refpage_rt.c").read_text()
+    body = source.split(f"TEST({test})", 1)[1].split("\nTEST(", 1)[0]
+    logs = re.findall(r'TH_LOG\(\s*"((?:[^"\\]|\\.)*)"', body)
+    return [re.sub(r"%[-0-9.]*(ll|l|z)?[dusx]", "7", log) for log in logs]
+
+
+@pytest.mark.parametrize("bug", [b for b in catalogue.BUGS if b.kind == catalogue.RUNTIME], ids=lambda b: b.id)
+def test_each_runtime_id_expects_a_failure_its_reproducer_can_print(bug):
+    assert bug.expect
+    if bug.id == "RT-zeropage-refcount":  # a splat the test quotes from /dev/kmsg
+        assert bug.for_its_reason("the kernel reported: BUG: Bad page map in process refpage_rt")
+        return
+    logs = _th_logs_of(bug.test)
+    assert any(bug.for_its_reason(log) for log in logs), (bug.expect, logs)
+    assert not bug.for_its_reason("refpage_rt.c:42: Expected 0 (0) == fd (-1): refpage_create: ENOSYS")
+
+
+def test_build_and_apply_ids_expect_their_own_failure():
+    semicolon = catalogue.lookup("RT-semicolon")
+    assert semicolon.for_its_reason("mm/refpage.c:138:50: error: expected ';' before 'if'")
+    assert not semicolon.for_its_reason("mm/memory.c:12:1: error: implicit declaration of function 'foo'")
+    no_apply = catalogue.lookup("RT-no-apply")
+    assert no_apply.for_its_reason("0001-mm-introduce-reference-pages.patch (mm: introduce reference pages) "
+                                   "does not apply: kernel/sys_ni.c hunk 1")
+    assert not no_apply.for_its_reason("0002-arm64-mte.patch does not apply: arch/arm64/mm/mteswap.c")

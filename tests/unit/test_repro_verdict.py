@@ -142,3 +142,23 @@ def test_build_bug_half_shows_the_compiler_line():
                          "mm/refpage.c:138:30: error: expected ';' before 'if'")
     assert "O_RDWR | O_CLOEXEC" in half.detail
     assert verdict.build_bug_half(None).state == NOT_REPRODUCED
+
+
+def test_a_bug_half_that_fails_another_way_is_the_wrong_reason():
+    from harness.repro import catalogue
+    bug = catalogue.lookup("RT-uffd")
+    right = verdict.Half(verdict.REPRODUCED, "reproduced: rt_uffd failed as expected: refpage_rt.c:700: "
+                         "Expected -1 (-1) == ret (0): UFFDIO_REGISTER on a refpage VMA succeeded")
+    assert verdict.for_its_reason(bug, right) is right
+    wrong = verdict.Half(verdict.REPRODUCED, "reproduced: rt_uffd failed as expected: refpage_rt.c:65: "
+                         "Expected 0 (0) <= ufd (-1): userfaultfd: Function not implemented")
+    judged = verdict.for_its_reason(bug, wrong)
+    assert judged.state == verdict.WRONG_REASON and not judged.ok
+    assert judged.text.startswith("reproduced for the WRONG reason: rt_uffd failed: refpage_rt.c:65")
+    assert "its id expects /UFFDIO_REGISTER" in judged.text
+
+
+def test_halves_that_did_not_reproduce_are_left_as_they_are():
+    from harness.repro import catalogue
+    half = verdict.Half(verdict.NOT_REPRODUCED, "NOT reproduced: rt_uffd passed with the bug patch applied")
+    assert verdict.for_its_reason(catalogue.lookup("RT-uffd"), half) is half
