@@ -83,7 +83,7 @@ def mismatches(requests, actual):
 def fragment_files(machine, variant=None, extra=()):
     files = [paths.QEMU_IMAGES / "common.config", machine.folder / "base.config"]
     if variant:
-        files.append(machine.folder / f"{variant}.config")
+        files.append(_variant_file(machine, variant))
     files += [Path(f) for f in extra]
     for f in files:
         if not f.is_file():
@@ -93,8 +93,17 @@ def fragment_files(machine, variant=None, extra=()):
     return files
 
 
+def _variant_file(machine, variant):
+    """The arch's own fragment (64k on arm64), else the one every arch shares (debug)."""
+    own = machine.folder / f"{variant}.config"
+    return own if own.is_file() or not (paths.QEMU_IMAGES / f"{variant}.config").is_file() \
+        else paths.QEMU_IMAGES / f"{variant}.config"
+
+
 def known_variants(machine):
-    return sorted(p.stem for p in machine.folder.glob("*.config") if p.stem != "base")
+    own = {p.stem for p in machine.folder.glob("*.config")} - {"base"}
+    shared = {p.stem for p in paths.QEMU_IMAGES.glob("*.config")} - {"common"}
+    return sorted(own | shared)
 
 
 def load_requests(files):

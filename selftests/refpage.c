@@ -884,6 +884,47 @@ TEST(neighbours_keep_their_patterns)
 	close(fdb);
 }
 
+/*
+ * Written pages of a refpage mapping are anonymous pages: they go out to swap
+ * and come back with their stores, while the untouched pages between them
+ * still read the pattern and never leave (the reference page is not on an LRU).
+ */
+TEST(written_pages_swap_out_and_back)
+{
+	unsigned char pat[64];
+	size_t len = 8 * psize;
+	char *m;
+	int fd, i;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	if (!swap_enabled())
+		SKIP(return, "no swap (the guest's init turns on swap on zram0: CONFIG_ZRAM)");
+	pattern_fill(pat, sizeof(pat), PATTERN_DISTINCT, 7);
+	fd = refpage_map(pat, sizeof(pat), len, PROT_READ | PROT_WRITE, (void **)&m);
+	ASSERT_LE(0, fd);
+	ASSERT_NE(MAP_FAILED, m);
+	for (i = 0; i < 8; i += 2)
+		m[i * psize + i] = 0x5a;
+	read_fault(m + psize);
+	ASSERT_EQ(0, madvise(m, len, MADV_PAGEOUT));
+	for (i = 0; i < 8; i += 2)
+		ASSERT_TRUE(pagemap_swapped(m + i * psize))
+			TH_LOG("MADV_PAGEOUT did not swap out written page %d", i);
+	ASSERT_FALSE(pagemap_swapped(m + psize));
+	for (i = 0; i < 8; i += 2) {
+		ASSERT_EQ(0x5a, m[i * psize + i])
+			TH_LOG("page %d came back from swap without its store", i);
+		ASSERT_PATTERN(m + i * psize, i, pat, sizeof(pat));
+		ASSERT_PATTERN_AT(m + i * psize, i + 1, psize, pat, sizeof(pat))
+			TH_LOG("page %d came back from swap without the pattern", i);
+	}
+	for (i = 1; i < 8; i += 2)
+		ASSERT_PATTERN(m + i * psize, psize, pat, sizeof(pat));
+	munmap(m, len);
+	close(fd);
+}
+
 TEST(coredump_shows_pattern)
 {
 	const char *cp = "/proc/sys/kernel/core_pattern";

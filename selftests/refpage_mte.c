@@ -312,4 +312,29 @@ TEST_F(mte, dontneed_keeps_tags)
 	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(self->map, 11), &v));
 }
 
+/* A written page goes out to swap and comes back with the content's tags (arch/arm64/mm/mteswap.c) */
+TEST_F(mte, swap_keeps_tags)
+{
+	unsigned int tags[] = { 6, 10 };
+	unsigned char v;
+
+	if (!swap_enabled())
+		SKIP(return, "no swap (the guest's init turns on swap on zram0: CONFIG_ZRAM)");
+	ASSERT_EQ(0, MAP_TAGGED(0x3c, 2 * MTE_GRANULE, tags, 2, RW_MTE));
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(self->map + psize + 32, 6), 0x11));
+	ASSERT_EQ(0, madvise(self->map, self->len, MADV_PAGEOUT));
+	ASSERT_TRUE(pagemap_swapped(self->map + psize))
+		TH_LOG("MADV_PAGEOUT did not swap out the written page");
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + psize + 32, 6), &v))
+		TH_LOG("back from swap: a load with the content's tag faulted");
+	ASSERT_EQ(0x11, v);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + psize + 16, 10), &v))
+		TH_LOG("back from swap: the second granule lost its tag");
+	ASSERT_EQ(0x3c, v);
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(self->map + psize + 48, 6), &v))
+		TH_LOG("back from swap: a load with the wrong tag did not fault");
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + 16, 10), &v));
+	ASSERT_EQ(0x3c, v);
+}
+
 TEST_HARNESS_MAIN

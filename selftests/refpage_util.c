@@ -145,6 +145,29 @@ __u64 pagemap_pfn(const void *addr)
 	return ent & ((1ULL << 55) - 1);
 }
 
+/* Whether /proc/self/pagemap says @addr is swapped out */
+bool pagemap_swapped(const void *addr)
+{
+	__u64 ent = pread_u64("/proc/self/pagemap", (uintptr_t)addr / psize);
+
+	return ent != ~0ULL && (ent & (1ULL << 62));
+}
+
+/* Whether any swap device is on */
+bool swap_enabled(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/swaps", "r");
+	int lines = 0;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		lines++;
+	fclose(f);
+	return lines > 1;
+}
+
 /* The map count /proc/kpagecount shows for @pfn, ~0 on error */
 __u64 kpage_mapcount(__u64 pfn)
 {

@@ -130,3 +130,21 @@ def test_an_optional_request_the_tree_lacks_is_dropped_and_said():
     kept = cfg.applicable(Kconf, reqs, said.append)
     assert [r.name for r in kept] == ["HAVE", "MUST"]
     assert said == ["config: CONFIG_GONE (f:2, optional) is not in this tree; not requested"]
+
+
+def test_variants_are_the_arch_own_and_the_shared_ones():
+    from harness import machine, paths
+    arm64, x86 = machine.load("arm64"), machine.load("x86_64")
+    assert config.known_variants(arm64) == ["64k", "debug"]
+    assert config.known_variants(x86) == ["debug"]
+    assert config.fragment_files(x86, "debug")[-1] == paths.QEMU_IMAGES / "debug.config"
+    assert config.fragment_files(arm64, "64k")[-1] == arm64.folder / "64k.config"
+    with pytest.raises(UserError, match="known variants: debug"):
+        config.fragment_files(x86, "64k")
+
+
+def test_the_debug_variant_asks_for_kasan_and_the_default_for_swap():
+    from harness import machine
+    wanted = {"CONFIG_" + r.name if not r.name.startswith("CONFIG_") else r.name: r.value for r in config.load_requests(config.fragment_files(machine.load("x86_64"), "debug"))}
+    assert wanted["CONFIG_KASAN"] == "y" and wanted["CONFIG_PROVE_LOCKING"] == "y"
+    assert wanted["CONFIG_DEBUG_VM_PGFLAGS"] == "y" and wanted["CONFIG_ZRAM"] == "y"
