@@ -82,3 +82,9 @@ def test_build_and_apply_ids_expect_their_own_failure():
     assert no_apply.for_its_reason("0001-mm-introduce-reference-pages.patch (mm: introduce reference pages) "
                                    "does not apply: kernel/sys_ni.c hunk 1")
     assert not no_apply.for_its_reason("0002-arm64-mte.patch does not apply: arch/arm64/mm/mteswap.c")
+
+
+def test_the_docs_table_has_a_row_for_every_id_and_no_other():
+    table = (paths.PROJECT / "docs" / "review-ids.md").read_text()
+    rows = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| R")]
+    assert sorted(rows) == sorted(catalogue.ids() + (["R2-vm-file"] if "R2-vm-file" not in catalogue.ids() else []))
