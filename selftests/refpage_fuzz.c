@@ -41,6 +41,7 @@ struct fuzz {
 		size_t len;
 		unsigned char pat[64];
 		unsigned int size;
+		int fd;			/* kept while mapped, then mapped afresh */
 		char ops[8][64];	/* the last operations, for a failure */
 		unsigned int nops;
 	} maps[MAX_MAPS];
@@ -372,18 +373,53 @@ static void fuzz_op(struct fuzz *f, int m)
 	}
 }
 
+/* Map slot @m's refpage afresh: whatever was done to its mappings, it reads the pattern */
+static void fuzz_fresh_map(struct fuzz *f, int m)
+{
+	unsigned int size = f->maps[m].size, n = size < 64 ? size : 64;
+	int fd = f->maps[m].fd;
+	ssize_t bad = -1;
+	size_t off;
+	char *p;
+
+	if (fd < 0)
+		return;
+	f->maps[m].fd = -1;
+	p = mmap(NULL, psize, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		broken(f, "a fresh mapping of a refpage failed: %s", strerror(errno));
+		return;
+	}
+	/* Only a pattern's first 64 bytes are kept */
+	for (off = 0; off < psize && bad < 0; off += size)
+		bad = pattern_mismatch(p + off, n, f->maps[m].pat, n);
+	if (bad >= 0)
+		broken(f, "byte %zd of a fresh mapping is %#x, pattern %#x: the reference page was written",
+		       off - size + bad, (unsigned char)p[off - size + bad], f->maps[m].pat[bad]);
+	munmap(p, psize);
+}
+
 static void fuzz_step(struct fuzz *f)
 {
 	unsigned char pat[64];
 	unsigned int size = 0;
 	int m = pick(f, MAX_MAPS), fd, i;
+	unsigned long mapped = f->mapped;
 
 	if (!f->maps[m].addr) {
+		fuzz_fresh_map(f, m);
 		fd = fuzz_create(f, pat, &size);
 		if (fd < 0)
 			return;
 		fuzz_map(f, m, fd, pat, size);
-		close(fd);
+		if (f->mapped == mapped) {
+			close(fd);
+			return;
+		}
+		f->maps[m].fd = fd;
+		if (!f->maps[m].addr)
+			fuzz_fresh_map(f, m);
 		return;
 	}
 	for (i = pick(f, 4); i >= 0 && f->maps[m].addr; i--) {
@@ -439,13 +475,17 @@ TEST_F_TIMEOUT(fuzz, random_arguments, 600)
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, f.buf);
 	pattern_fill(f.buf, 2 * psize, PATTERN_DISTINCT, seed);
+	for (m = 0; m < MAX_MAPS; m++)
+		f.maps[m].fd = -1;
 
 	until = now() + seconds;
 	while (!f.broken && now() < until)
 		fuzz_step(&f);
-	for (m = 0; m < MAX_MAPS; m++)
+	for (m = 0; m < MAX_MAPS; m++) {
 		if (f.maps[m].addr)
 			munmap(f.maps[m].addr, f.maps[m].len);
+		fuzz_fresh_map(&f, m);
+	}
 
 	TH_LOG("%lu calls: %lu refpages, %lu mappings", f.calls, f.created,
 	       f.mapped);

@@ -27,6 +27,7 @@
 
 struct region {
 	int fd;
+	int witness;	/* fd's dup, kept to the end to map it afresh */
 	char *map;
 	size_t pages;
 	unsigned int size;
@@ -104,6 +105,7 @@ static int region_new(struct region *r, unsigned int *seed)
 	for (i = 0; i < r->size; i++)
 		r->pat[i] = rand_r(seed) % 0xe0;
 	r->pages = 1 + rand_r(seed) % MAX_PAGES;
+	r->witness = -1;
 	r->fd = refpage_map(r->pat, r->size, r->pages * psize,
 			    PROT_READ | PROT_WRITE, (void **)&r->map);
 	if (r->map == MAP_FAILED) {
@@ -111,17 +113,36 @@ static int region_new(struct region *r, unsigned int *seed)
 		return -1;
 	}
 	region_set(r, 0, r->pages, -1);
-	return 0;
+	r->witness = dup(r->fd);
+	return r->witness < 0 ? -1 : 0;
 }
 
-static void region_free(struct region *r)
+/* Whether a new mapping of @fd reads @pat: no store ever reached its reference page */
+static bool fresh_map_ok(int fd, const unsigned char *pat, unsigned int size)
 {
+	void *m = mmap(NULL, 2 * psize, PROT_READ, MAP_PRIVATE, fd, 0);
+	bool ok;
+
+	if (m == MAP_FAILED)
+		return false;
+	ok = pattern_mismatch(m, 2 * psize, pat, size) < 0;
+	munmap(m, 2 * psize);
+	return ok;
+}
+
+static const char *region_free(struct region *r)
+{
+	bool ok = r->witness < 0 || fresh_map_ok(r->witness, r->pat, r->size);
+
 	if (r->map)
 		munmap(r->map, r->pages * psize);
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->witness >= 0)
+		close(r->witness);
 	r->map = NULL;
-	r->fd = -1;
+	r->fd = r->witness = -1;
+	return ok ? NULL : "a fresh mapping of its fd (the reference page was written)";
 }
 
 /* In a child: its copy of @r is the parent's, and its writes stay its own */
@@ -210,8 +231,7 @@ static const char *step(struct worker *w, struct region *r)
 		madvise(r->map, r->pages * psize, MADV_FREE);
 		return region_ok(r) ? NULL : "MADV_FREE";
 	default:
-		region_free(r);
-		return NULL;
+		return region_free(r);
 	}
 }
 
@@ -246,7 +266,7 @@ static int work(unsigned int seed, double until)
 	int fd, k;
 
 	for (k = 0; k < NR_REGIONS; k++)
-		w.r[k].fd = -1;
+		w.r[k].fd = w.r[k].witness = -1;
 	pattern_fill(w.shared_pat, 16, PATTERN_DISTINCT, seed);
 	fd = refpage_map(w.shared_pat, 16, MAX_PAGES * psize,
 			 PROT_READ | PROT_WRITE, (void **)&w.shared);
@@ -263,8 +283,13 @@ static int work(unsigned int seed, double until)
 	}
 	__atomic_store_n(&w.stop, true, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
-	for (k = 0; k < NR_REGIONS; k++)
-		region_free(&w.r[k]);
+	for (k = 0; k < NR_REGIONS; k++) {
+		bad = region_free(&w.r[k]);
+		if (bad && !w.failed)
+			w.failed = bad;
+	}
+	if (!w.failed && !fresh_map_ok(fd, w.shared_pat, 16))
+		w.failed = "a fresh mapping of the raced fd (the reference page was written)";
 	munmap(w.shared, MAX_PAGES * psize);
 	close(fd);
 	if (w.failed) {
