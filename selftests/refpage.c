@@ -710,34 +710,70 @@ static int drop_sys_admin(void)
 	return syscall(__NR_capset, &hdr, data);
 }
 
+/*
+ * With no file to be had, creation fails with ENFILE and frees what it took:
+ * thousands of failures leave free memory and the cgroup's usage where they
+ * were.  file-max is written through a descriptor opened before, since no
+ * open() succeeds below it without CAP_SYS_ADMIN.
+ */
 TEST(enfile)
 {
 	const char *max = "/proc/sys/fs/file-max";
 	unsigned char pat[16] = { 1 };
 	unsigned long old;
-	int code, i;
+	struct memcg cg;
+	int code, i, n = 4096;
 	pid_t pid;
 
 	if (!refpage_available())
 		SKIP(return, REFPAGE_MISSING);
 	ASSERT_EQ(0, read_ulong(max, &old));
+	ASSERT_EQ(0, memcg_make(&cg, "refpage-enfile"));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
+		long start, free_before, lost, grew;
+		char buf[32];
+		int fd = open(max, O_WRONLY);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, memcg_enter(&cg));
 		ASSERT_EQ(0, drop_sys_admin());
+		start = memcg_current(&cg);
+		free_before = mem_free();
+		ASSERT_LT(0, start);
 		/* 0: the approximate count never passes for below it */
-		ASSERT_EQ(0, write_ulong(max, 0));
-		for (i = 0; i < 100; i++)
-			ASSERT_FAILS_WITH(ENFILE, refpage_create(pat, 16, 0));
+		ASSERT_EQ(2, pwrite(fd, "0\n", 2, 0));
+		for (i = 0; i < n; i++)
+			if (refpage_create(pat, 16, 0) != -1 || errno != ENFILE)
+				break;
+		snprintf(buf, sizeof(buf), "%lu\n", old);
+		ASSERT_LT(0, pwrite(fd, buf, strlen(buf), 0));
+		ASSERT_EQ(n, i) TH_LOG("call %d did not fail with ENFILE: %s", i, strerror(errno));
+		lost = free_before - mem_free();
+		grew = memcg_current(&cg) - start;
+		TH_LOG("%d failures: %ld bytes less free memory, %ld more charged", n, lost, grew);
+		ASSERT_GT(n / 2 * psize, lost)
+			TH_LOG("%d calls failing with ENFILE leaked free memory", n);
+		ASSERT_GT(n / 8 * psize, grew)
+			TH_LOG("%d calls failing with ENFILE left memory charged", n);
 		_exit(0);
 	}
 	pid = wait_exit(pid, &code);
 	ASSERT_EQ(0, write_ulong(max, old));
+	memcg_remove(&cg);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, code);
 }
 
-/* In a memory cgroup with no room left, creation fails with ENOMEM */
+/*
+ * In a memory cgroup with no room left, creation fails with ENOMEM, and soon:
+ * each create charges its page.  A file, a dentry and a struct refpage are
+ * charged too, but only a few hundred bytes, so ENOMEM long after 16 pages'
+ * worth of creates (and the up to 64 pages the per-CPU charge stock may hold
+ * already) means the page was not charged.
+ */
+#define ENOMEM_BOUND (16 + 64 + 8)
 TEST(enomem_in_memcg)
 {
 	unsigned char pat[16] = { 1 };
@@ -762,6 +798,8 @@ TEST(enomem_in_memcg)
 			fd = refpage_create(pat, 16, 0);
 		ASSERT_EQ(-1, fd) TH_LOG("%d refpages within 16 pages", i);
 		ASSERT_EQ(ENOMEM, errno);
+		ASSERT_GE(ENOMEM_BOUND, i)
+			TH_LOG("ENOMEM only after %d creates within 16 pages: their pages are not charged", i);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, wait_exit(pid, &code));

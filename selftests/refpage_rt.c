@@ -425,21 +425,6 @@ TEST(rt_zeropage_refcount)
 	ASSERT_EQ(0, code);
 }
 
-/* MemFree of /proc/meminfo, in bytes */
-static long mem_free(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb * 1024;
-}
-
 /*
  * RT-error-path: refpage_create() failing with EMFILE frees what it
  * allocated: thousands of failures leave free memory, and the memory cgroup's

@@ -168,6 +168,21 @@ bool swap_enabled(void)
 	return lines > 1;
 }
 
+/* MemFree of /proc/meminfo, in bytes */
+long mem_free(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
+
 /* The map count /proc/kpagecount shows for @pfn, ~0 on error */
 __u64 kpage_mapcount(__u64 pfn)
 {

@@ -54,6 +54,7 @@ int refpage_map(const void *pat, unsigned int size, size_t len, int prot,
 __u64 pagemap_pfn(const void *addr);
 bool pagemap_swapped(const void *addr);
 bool swap_enabled(void);
+long mem_free(void);
 __u64 kpage_mapcount(__u64 pfn);
 long smaps_kb(const void *addr, const char *field);
 void read_fault(const void *p);
