@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/kernel-page-flags.h>
 #include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
@@ -395,10 +396,36 @@ TEST_F(refpage, madv_populate)
 	ASSERT_PATTERN(p, self->len, self->pat, self->size);
 }
 
+/* A zram disk of its own, /dev/zramN, hot-added for a test (it lives in memory) */
+struct zram {
+	int id;
+	char dev[32];
+};
+
+static int zram_add(struct zram *z)
+{
+	unsigned long id;
+	char path[64];
+
+	z->id = -1;
+	if (read_ulong("/sys/class/zram-control/hot_add", &id))
+		return -1;
+	z->id = id;
+	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", z->id);
+	snprintf(z->dev, sizeof(z->dev), "/dev/zram%d", z->id);
+	return write_str(path, "4M");
+}
+
+static void zram_remove(struct zram *z)
+{
+	write_ulong("/sys/class/zram-control/hot_remove", z->id);
+}
+
 TEST_F(refpage, gup_reads_see_pattern)
 {
-	char *p = self->map, *buf, path[] = "/tmp/refpage-odirect.XXXXXX";
+	char *p = self->map, *buf;
 	struct iovec local, remote;
+	struct zram zram;
 	int pfd[2], fd;
 
 	buf = malloc(2 * psize);
@@ -436,14 +463,19 @@ TEST_F(refpage, gup_reads_see_pattern)
 	ASSERT_PATTERN(buf, psize, self->pat, self->size);
 	close(fd);
 
-	/* O_DIRECT write to tmpfs from the mapping */
-	fd = mkostemp(path, O_DIRECT);
-	ASSERT_LE(0, fd) TH_LOG("O_DIRECT on tmpfs: %s", strerror(errno));
-	unlink(path);
+	/* O_DIRECT write to a block device: the block layer pins the pages */
+	ASSERT_EQ(0, zram_add(&zram)) TH_LOG("no zram disk: CONFIG_ZRAM");
+	fd = open(zram.dev, O_RDWR | O_DIRECT);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", zram.dev, strerror(errno));
 	ASSERT_EQ(2 * psize, pwrite(fd, p + 8 * psize, 2 * psize, 0));
-	ASSERT_EQ(2 * psize, pread(fd, buf, 2 * psize, 0));
-	ASSERT_PATTERN(buf, 2 * psize, self->pat, self->size);
 	close(fd);
+	fd = open(zram.dev, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(2 * psize, pread(fd, buf, 2 * psize, 0));
+	ASSERT_PATTERN(buf, 2 * psize, self->pat, self->size)
+		TH_LOG("O_DIRECT from the mapping wrote something else");
+	close(fd);
+	zram_remove(&zram);
 
 	ASSERT_EQ(0, smaps_kb(p, "Rss")) TH_LOG("a GUP read allocated memory");
 	ASSERT_PATTERN(p, self->len, self->pat, self->size);
@@ -960,6 +992,40 @@ TEST(written_pages_swap_out_and_back)
 	for (i = 1; i < 8; i += 2)
 		ASSERT_PATTERN(m + i * psize, psize, pat, sizeof(pat));
 	munmap(m, len);
+	close(fd);
+}
+
+/*
+ * /proc/kpageflags: the reference page is no page of anyone's: not on an LRU,
+ * not anonymous; a written page is an ordinary anonymous page.
+ */
+TEST(kpageflags)
+{
+	unsigned char pat[16];
+	__u64 ref, flags;
+	char *m;
+	int fd;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	pattern_fill(pat, sizeof(pat), PATTERN_DISTINCT, 3);
+	fd = refpage_map(pat, sizeof(pat), 2 * psize, PROT_READ | PROT_WRITE, (void **)&m);
+	ASSERT_LE(0, fd);
+	ASSERT_NE(MAP_FAILED, m);
+	read_fault(m);
+	ref = pagemap_pfn(m);
+	ASSERT_TRUE(ref) TH_LOG("no PFN in /proc/self/pagemap (not root?)");
+	flags = kpage_flags(ref);
+	ASSERT_NE(~0ULL, flags) TH_LOG("no /proc/kpageflags");
+	ASSERT_FALSE(flags & (1ULL << KPF_LRU)) TH_LOG("the reference page is on an LRU");
+	ASSERT_FALSE(flags & (1ULL << KPF_ANON)) TH_LOG("the reference page is an anonymous page");
+	m[psize + 1] = 0x42;
+	flags = kpage_flags(pagemap_pfn(m + psize));
+	ASSERT_TRUE(flags & (1ULL << KPF_ANON)) TH_LOG("a written page is not anonymous (flags %#llx)",
+						       (unsigned long long)flags);
+	ASSERT_FALSE(flags & (1ULL << KPF_ZERO_PAGE));
+	ASSERT_EQ(ref, pagemap_pfn(m));
+	munmap(m, 2 * psize);
 	close(fd);
 }
 

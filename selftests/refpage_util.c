@@ -183,6 +183,12 @@ long mem_free(void)
 	return kb * 1024;
 }
 
+/* The KPF_* flags /proc/kpageflags shows for @pfn, ~0 on error */
+__u64 kpage_flags(__u64 pfn)
+{
+	return pread_u64("/proc/kpageflags", pfn);
+}
+
 /* The map count /proc/kpagecount shows for @pfn, ~0 on error */
 __u64 kpage_mapcount(__u64 pfn)
 {

@@ -56,6 +56,7 @@ bool pagemap_swapped(const void *addr);
 bool swap_enabled(void);
 long mem_free(void);
 __u64 kpage_mapcount(__u64 pfn);
+__u64 kpage_flags(__u64 pfn);
 long smaps_kb(const void *addr, const char *field);
 void read_fault(const void *p);
 
