@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -118,21 +121,37 @@ FIXTURE_TEARDOWN(mte)
 		close(self->fd);
 }
 
+/* A tag none of @tags is */
+static unsigned int other_tag(const unsigned int *tags, unsigned int ntags)
+{
+	unsigned int t, i;
+
+	for (t = 15; t; t--) {
+		for (i = 0; i < ntags && tags[i] != t; i++)
+			;
+		if (i == ntags)
+			return t;
+	}
+	return 0;
+}
+
 /*
  * A refpage of @size bytes of @byte, whose granules are tagged @tags in
  * turn, and a mapping of it with @prot.  The content is read with tag checks
- * off, since one pointer has one tag.
+ * off, since one pointer has one tag.  The rest of the content's page gets
+ * another tag, so that a copy of the content page's tags granule for granule
+ * (instead of the content's, repeated) shows.
  */
 static int map_tagged(char *content, unsigned long mode, unsigned char byte,
 		      unsigned int size, const unsigned int *tags,
 		      unsigned int ntags, int prot, int *fd, char **map,
 		      size_t len)
 {
-	unsigned int i;
+	unsigned int i, other = other_tag(tags, ntags);
 
 	for (i = 0; i * MTE_GRANULE < psize; i++)
 		mte_set_tag(mte_tag_ptr(content + i * MTE_GRANULE,
-					tags[i % ntags]));
+					i * MTE_GRANULE < size ? tags[i % ntags] : other));
 	for (i = 0; i < size; i++)
 		*(char *)mte_tag_ptr(content + i,
 				     tags[i / MTE_GRANULE % ntags]) = byte;
@@ -335,6 +354,144 @@ TEST_F(mte, swap_keeps_tags)
 		TH_LOG("back from swap: a load with the wrong tag did not fault");
 	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + 16, 10), &v));
 	ASSERT_EQ(0x3c, v);
+}
+
+/* Zeros with two tags are no uniformly tagged zero page: the copy keeps both (not DC GZVA) */
+TEST_F(mte, zeros_with_granule_tags_keep_them)
+{
+	unsigned int tags[2] = { 3, 8 };
+	unsigned char v;
+	char *p;
+
+	ASSERT_EQ(0, MAP_TAGGED(0, 2 * MTE_GRANULE, tags, 2, RW_MTE));
+	p = self->map + psize;
+	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(p + 16, 8), 1))
+		TH_LOG("zeros tagged 3, 8: a first write tagged 8 faulted: the copy took one tag");
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 48, 8), &v))
+		TH_LOG("zeros tagged 3, 8: the copy lost the second granule's tag");
+	ASSERT_EQ(0, v);
+	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 32, 3), &v));
+	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p + 48, 3), &v));
+	ASSERT_EQ(8, mte_get_tag(self->map + 2 * psize + 16));
+}
+
+/* Content shorter than a granule: the whole page takes its granule's tag */
+TEST_F(mte, short_content_tags_every_granule)
+{
+	unsigned int tag = 5, size;
+	unsigned char v;
+	char *p;
+
+	for (size = 1; size <= 8; size *= 2) {
+		ASSERT_EQ(0, MAP_TAGGED(0x40 + size, size, &tag, 1, RW_MTE)) TH_LOG("size %u", size);
+		p = self->map + psize;
+		ASSERT_EQ(5, mte_get_tag(p + psize - MTE_GRANULE)) TH_LOG("size %u: the last granule", size);
+		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 37, 5), &v)) TH_LOG("size %u", size);
+		ASSERT_EQ(0x40 + size, v);
+		ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p + 37, 6), &v));
+		ASSERT_EQ(0, mte_try_store(mte_tag_ptr(p + 5, 5), 1))
+			TH_LOG("size %u: the first write faulted", size);
+		ASSERT_EQ(5, mte_get_tag(p + psize - MTE_GRANULE))
+			TH_LOG("size %u: the copy lost the tag", size);
+		munmap(self->map, self->len);
+		close(self->fd);
+		self->map = MAP_FAILED;
+		self->fd = -1;
+	}
+}
+
+/*
+ * Content that starts inside a granule, or runs across two pages: granule g
+ * of the reference page takes the tag of the granule holding
+ * content[(g * 16) % size].
+ */
+TEST_F(mte, unaligned_and_straddling_content)
+{
+	static const struct { size_t at; unsigned int size, tags[2]; } cases[] = {
+		{ 8, 16, { 4, 4 } },			/* content[0] in granule 0 */
+		{ 8, 32, { 4, 7 } },			/* content[16] in granule 1 */
+		{ 4096 - 16, 32, { 2, 11 } },		/* the last granule, then the next page's first */
+	};
+	unsigned int c, i, tag[2] = { 0 };
+	unsigned char v;
+	char *buf, *p;
+	int fd;
+
+	buf = mmap(NULL, 2 * psize, RW_MTE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t at = cases[c].at == 4096 - 16 ? psize - 16 : cases[c].at;
+		char *content = buf + at;
+
+		for (i = 0; i < 2 * psize / MTE_GRANULE; i++)
+			mte_set_tag(mte_tag_ptr(buf + i * MTE_GRANULE, 13));
+		tag[0] = cases[c].tags[0];
+		tag[1] = cases[c].tags[1];
+		mte_set_tag(mte_tag_ptr(buf + at / MTE_GRANULE * MTE_GRANULE, tag[0]));
+		mte_set_tag(mte_tag_ptr(buf + (at + 16) / MTE_GRANULE * MTE_GRANULE, tag[1]));
+		ASSERT_EQ(0, mte_set_mode(0));
+		for (i = 0; i < cases[c].size; i++)
+			content[i] = i + 1;
+		fd = refpage_create(content, cases[c].size, 0);
+		ASSERT_EQ(0, mte_set_mode(variant->mode));
+		ASSERT_LE(0, fd) TH_LOG("case %u: %s", c, strerror(errno));
+		p = mmap(NULL, psize, RW_MTE, MAP_PRIVATE, fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		for (i = 0; i < 8; i++)
+			ASSERT_EQ(tag[i * 16 % cases[c].size / 16], mte_get_tag(p + i * MTE_GRANULE))
+				TH_LOG("case %u (content at +%zu, %u bytes): granule %u", c, at, cases[c].size, i);
+		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 16 + 3, tag[1 % (cases[c].size / 16)]), &v));
+		ASSERT_EQ(16 % cases[c].size + 3 + 1, v);
+		munmap(p, psize);
+		close(fd);
+	}
+	munmap(buf, 2 * psize);
+}
+
+#ifndef PTRACE_POKEMTETAGS
+#define PTRACE_POKEMTETAGS 34
+#endif
+
+/*
+ * A tracer's PTRACE_POKEMTETAGS into an untouched page copies it: the tracee's
+ * page takes the new tag, its other pages, the tracer's, and fresh mappings
+ * keep the content's.
+ */
+TEST_F(mte, ptrace_pokemtetags_copies_the_page)
+{
+	unsigned int tag = 3;
+	unsigned char tags[1] = { 9 }, v;
+	struct iovec iov = { tags, sizeof(tags) };
+	char *p;
+	pid_t pid;
+	int st;
+
+	ASSERT_EQ(0, MAP_TAGGED(0x22, MTE_GRANULE, &tag, 1, RW_MTE));
+	p = self->map + psize;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *fresh;
+
+		ASSERT_EQ(0, ptrace(PTRACE_TRACEME, 0, 0, 0));
+		raise(SIGSTOP);
+		ASSERT_EQ(9, mte_get_tag(p)) TH_LOG("PTRACE_POKEMTETAGS did not tag the page");
+		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p, 9), &v));
+		ASSERT_EQ(0x22, v) TH_LOG("the page PTRACE_POKEMTETAGS copied lost the pattern");
+		ASSERT_EQ(3, mte_get_tag(p + MTE_GRANULE));
+		ASSERT_EQ(3, mte_get_tag(self->map)) TH_LOG("another untouched page took the tag");
+		fresh = mmap(NULL, psize, RW_MTE, MAP_PRIVATE, self->fd, 0);
+		ASSERT_NE(MAP_FAILED, fresh);
+		ASSERT_EQ(3, mte_get_tag(fresh)) TH_LOG("PTRACE_POKEMTETAGS tagged the reference page");
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFSTOPPED(st));
+	ASSERT_EQ(0, ptrace(PTRACE_POKEMTETAGS, pid, p, &iov)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(1, iov.iov_len);
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, pid, 0, 0));
+	ASSERT_CHILD_OK(pid);
+	ASSERT_EQ(3, mte_get_tag(p)) TH_LOG("the tracer's own page took the tag");
 }
 
 TEST_HARNESS_MAIN

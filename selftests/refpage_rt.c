@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -687,6 +688,114 @@ TEST(rt_uffd)
 	munmap(m, 4 * psize);
 	close(fd);
 	close(ufd);
+}
+
+#ifndef __NR_mseal
+#define __NR_mseal 462
+#endif
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
+
+/* Copy the line of /proc/self/maps for the VMA that starts at @addr to @line */
+static void maps_line_at(const void *addr, char *line, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char buf[512];
+
+	snprintf(line, len, "(no VMA at %p)", addr);
+	if (!f)
+		return;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (strtoul(buf, NULL, 16) == (uintptr_t)addr) {
+			buf[strcspn(buf, "\n")] = 0;
+			snprintf(line, len, "%s", buf);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * R2-vm-file: a refpage mapping is anonymous memory, not a private file
+ * mapping (review round 2).  Sealed with mseal(2) while read-only, its private
+ * data cannot be discarded with MADV_DONTNEED or MADV_FREE (EPERM), exactly as
+ * for MAP_PRIVATE | MAP_ANONYMOUS; and prctl(PR_SET_VMA_ANON_NAME) names it,
+ * the name showing in /proc/self/maps.
+ */
+TEST(r2_vm_file)
+{
+	const char *name = "r2-refpage-heap";
+	char *m, *anon, line[512];
+	bool sealed = true;
+	int fd, ret, err;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+
+	/* Private data in a read-only, sealed region */
+	anon = mmap(NULL, 4 * psize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	fd = refpage_map(pat16, 16, 4 * psize, PROT_READ | PROT_WRITE,
+			 (void **)&m);
+	ASSERT_NE(MAP_FAILED, m);
+	m[0] = 1;
+	m[2 * psize] = 2;
+	read_fault(m + psize);
+	ASSERT_EQ(0, mprotect(m, 4 * psize, PROT_READ));
+	ret = syscall(__NR_mseal, anon, 4 * psize, 0);
+	if (ret && errno == ENOSYS) {
+		sealed = false;
+	} else {
+		ASSERT_EQ(0, ret) TH_LOG("mseal of anonymous memory: %s",
+					 strerror(errno));
+		ASSERT_EQ(0, syscall(__NR_mseal, m, 4 * psize, 0))
+			TH_LOG("mseal of a refpage region: %s", strerror(errno));
+		ASSERT_EQ(-1, madvise(anon, 4 * psize, MADV_DONTNEED));
+		ASSERT_EQ(EPERM, errno);
+
+		ret = madvise(m, 4 * psize, MADV_DONTNEED);
+		err = errno;
+		ASSERT_EQ(1, m[0])
+			TH_LOG("MADV_DONTNEED discarded a sealed read-only refpage region");
+		ASSERT_EQ(-1, ret)
+			TH_LOG("MADV_DONTNEED discarded a sealed read-only refpage region");
+		ASSERT_EQ(EPERM, err);
+		ret = madvise(m, 4 * psize, MADV_FREE);
+		err = errno;
+		ASSERT_EQ(-1, ret)
+			TH_LOG("MADV_FREE discarded a sealed read-only refpage region");
+		ASSERT_EQ(EPERM, err);
+		ASSERT_EQ(2, m[2 * psize]);
+		ASSERT_PATTERN_AT(m, 1, 2 * psize, pat16, 16);
+	}
+	close(fd);
+
+	/* Anonymous memory takes a name; so does a refpage region */
+	if (prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, anon, 4 * psize, name) &&
+	    errno == EINVAL)
+		SKIP(return, "no CONFIG_ANON_VMA_NAME in this kernel");
+	fd = refpage_map(pat16, 16, 4 * psize, PROT_READ | PROT_WRITE,
+			 (void **)&m);
+	ASSERT_NE(MAP_FAILED, m);
+	m[psize] = 3;
+	ret = prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, m, 4 * psize, name);
+	err = errno;
+	ASSERT_EQ(0, ret)
+		TH_LOG("PR_SET_VMA_ANON_NAME on a refpage region failed: %s",
+		       strerror(err));
+	maps_line_at(m, line, sizeof(line));
+	ASSERT_NE(NULL, strstr(line, "[anon:r2-refpage-heap]"))
+		TH_LOG("the name of a refpage region is not in /proc/self/maps: %s",
+		       line);
+	ASSERT_EQ(3, m[psize]);
+	ASSERT_PATTERN_AT(m, psize + 1, 4 * psize, pat16, 16);
+	munmap(m, 4 * psize);
+	close(fd);
+	if (!sealed)
+		SKIP(return, "mseal: ENOSYS in this kernel");
 }
 
 TEST_HARNESS_MAIN
