@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import distcc, pipeline, qemu, accel, results, selftests
+from . import distcc, kcidb, pipeline, qemu, accel, results, selftests
 from .console import Console
 from .errors import UserError
 from .progress import Progress
@@ -57,12 +57,24 @@ def boot_command(args):
     all_opts = all_options(args)
     started = time.monotonic()
     status = 0
+    runs = []
     for prep, opts in zip(pipeline.prepare_all(all_opts, "boot", progress), all_opts):
         commands = selftest_commands(prep.selftests, args.only, args.only_tests)
         outcome = pipeline.boot(prep, commands, opts, progress)
         status = max(status, _finish(prep, outcome, args, progress, started,
-                                     require_series=not opts.no_series))
+                                     require_series=not opts.no_series, runs=runs))
+    write_kcidb(args, runs)
     return status
+
+
+def write_kcidb(args, runs):
+    """--kcidb: every arch's checkout, build and tests in one KCIDB document."""
+    if not args.kcidb:
+        return
+    checkouts, builds, tests = zip(*runs)
+    path = kcidb.write(args.kcidb, kcidb.document(checkouts, builds, [t for ts in tests for t in ts]))
+    print(f"kcidb: {sum(map(len, tests))} tests in {path} "
+          f"(schema {kcidb.schema()}); submit with kcidb-submit", file=sys.stderr)
 
 
 def selftest_commands(programs, only=None, tests=None):
@@ -97,7 +109,10 @@ def run_command(args):
     for res in outcome.results:
         for line in res.output:
             print(line)
-    status = _finish(prep, outcome, args, progress, started, parse_tap=results.AUTO if args.test else False)
+    runs = []
+    status = _finish(prep, outcome, args, progress, started, parse_tap=results.AUTO if args.test else False,
+                     runs=runs)
+    write_kcidb(args, runs)
     return _run_status(outcome, status)
 
 
@@ -142,10 +157,13 @@ def build_line(meta):
     return f"build: {seconds:.0f}s, {stats['steps']} steps, {hits}{distcc}"
 
 
-def _finish(prep, outcome, args, progress, started, parse_tap=True, require_series=False):
+def _finish(prep, outcome, args, progress, started, parse_tap=True, require_series=False, runs=None):
     collected = results.collect(prep.machine.name, outcome, parse_tap)
     prep.meta.time("total", time.monotonic() - started)
     results.write(collected, outcome, prep.out, args.junit, args.json)
+    if runs is not None and args.kcidb:
+        runs.append(kcidb.run_objects(args.kcidb_origin, prep.meta.data, collected[prep.machine.name], prep.out,
+                                      {r.name: round(r.seconds, 2) for r in outcome.results}))
     print(results.summary(collected, outcome))
     print(build_line(prep.meta.data))
     vacuous = require_series and not pipeline.has_refpage(prep)

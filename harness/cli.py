@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import distcc, doctor, interrupt, machine as machines
+from . import distcc, doctor, interrupt, kcidb, machine as machines
 from . import paths
 from .errors import StageFailed, UserError
 from .remote import options as remote_options
@@ -60,11 +60,13 @@ def parser():
     p.add_argument("-t", dest="only_tests", action="append", metavar="TEST",
                    help="with --only: run only this test of it, kselftest's own -t (repeatable), e.g. -t rt_thp")
     remote_options.add_arguments(p)
+    kcidb.add_arguments(p)
     p.set_defaults(func=boot.boot_command)
 
     p = sub.add_parser("run", help="boot and run one command (or --test FILE.c); its status is ours")
     _common(p)
     p.add_argument("--test", help="a C reproducer to cross-compile against this kernel's uapi headers and run")
+    kcidb.add_arguments(p)
     p.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     p.set_defaults(func=boot.run_command)
 

@@ -15,6 +15,8 @@ from . import (accel, build, builddir, buildlock, busybox, config, initramfs, ma
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .remote import build as remote_build, schedule
+from scripts.series import seriesfile
+from scripts.series.git import Git
 
 
 @dataclass
@@ -102,6 +104,15 @@ def _tree(opts, progress):
     return trees.resolve(opts.tree, progress), None
 
 
+def _series_fields(opts, tree, port):
+    """The base commit under the series and the port's patch files, for KCIDB's checkout."""
+    if port is None:
+        return {}
+    base = Git(tree)("rev-parse", "--verify", "-q", "base^{commit}")
+    return {"base_commit": base.stdout.strip() or None, "tree_name": opts.tree or trees.DEFAULT_NAME,
+            "series_patches": [str(port.folder / name) for name in seriesfile.load(port.folder).patches]}
+
+
 def _configured(opts, command, progress):
     machine = machines.load(opts.arch)
     tree, port = _tree(opts, progress)
@@ -117,7 +128,8 @@ def _configured(opts, command, progress):
                              config_hash=digest, config_variant=opts.variant, build_dir=str(build_dir),
                              host=socket.gethostname(), user=getpass.getuser(),
                              started=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                             series_port=port.name if port else None, no_series=opts.no_series)
+                             series_port=port.name if port else None, no_series=opts.no_series,
+                             **_series_fields(opts, tree, port))
     progress(f"{command}: {machine.name}, tree {tree} ({trees.kernel_version(tree)}), build {build_dir}")
     progress(f"build: folder {place.why}")
     meta.update(build_dir_shared=place.shared)

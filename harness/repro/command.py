@@ -5,13 +5,13 @@ import sys
 import time
 from pathlib import Path
 
-from harness import machine as machines, pipeline, selftests, tree as trees
+from harness import kcidb, machine as machines, pipeline, selftests, tree as trees
 from harness.errors import UserError
 from harness.remote import options as remote_options
 from harness.progress import Progress
 from scripts.series import ports
 
-from . import catalogue, runner, table, usertree
+from . import catalogue, kcidb_report, runner, table, usertree
 from .scratch import Scratch
 
 
@@ -39,6 +39,7 @@ def register(subparsers):
     p.add_argument("--command-timeout", type=float, default=300.0, help="each reproducer in the guest")
     p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
     remote_options.add_arguments(p)
+    kcidb.add_arguments(p)
     p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
     p.set_defaults(func=repro_command)
 
@@ -90,6 +91,11 @@ def repro_command(args):
         usertree.check_unchanged(tree, before)
     wall = time.monotonic() - started
     _write_json(out / "repro.json", reports, args.arch, wall, ctx.shared)
+    if args.kcidb:
+        doc = kcidb_report.document(args.kcidb_origin, reports, out, args.arch, before.head,
+                                    args.tree or trees.DEFAULT_NAME, port,
+                                    lambda r: ctx.bug_patch or r.bug.patch(port.folder))
+        print(f"kcidb: {len(doc['tests'])} tests in {kcidb.write(args.kcidb, doc)}", file=sys.stderr)
     if args.all or len(reports) > 1:
         print(table.render(reports, args.arch, wall, ctx.shared))
     print(f"logs: {out}", file=sys.stderr)
