@@ -9,6 +9,7 @@ APT_PACKAGES=(
   make gcc git perl flex bison bc libelf-dev libssl-dev xz-utils ccache
   gcc-aarch64-linux-gnu qemu-system-arm qemu-system-x86 busybox-static
   linux-source-6.12 linux-source-6.1 openssh-server openssh-client python3-venv distcc
+  groff-base mandoc man-db
 )
 
 say() { printf 'bootstrap: %s\n' "$*"; }
@@ -35,7 +36,7 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   python3 -m venv .venv
 fi
-if ! .venv/bin/python -c 'import harness.cli, pexpect, kconfiglib, fabric, jinja2, pytest, tox' 2>/dev/null; then
+if ! .venv/bin/python -c 'import harness.cli, pexpect, kconfiglib, fabric, jinja2, kcidb_io, shtab, pytest, tox, b4, matplotlib' 2>/dev/null; then
   say "installing the project into .venv"
   .venv/bin/pip install -q --upgrade pip >/dev/null
   .venv/bin/pip install -q -e '.[test]'
