@@ -45,7 +45,7 @@ def export(git, patches_dir, version, out, branch, base=None, progress=print, be
     stale = sorted(out.glob(f"v{version}-*.patch"))
     for old in stale:
         old.unlink()
-    files = git.must("format-patch", "--cover-letter", f"--base={rng.base}", f"-v{version}",
+    files = git.must("format-patch", "--cover-letter", "--thread=shallow", f"--base={rng.base}", f"-v{version}",
                      "-o", str(out), f"{rng.base}..{rng.tip}").split()
     files = [Path(f) if Path(f).is_absolute() else git.tree / f for f in files]
     letter, patches = files[0], files[1:]
