@@ -45,8 +45,9 @@ def export(git, patches_dir, version, out, branch, base=None, progress=print, be
     stale = sorted(out.glob(f"v{version}-*.patch"))
     for old in stale:
         old.unlink()
-    files = git.must("format-patch", "--cover-letter", "--thread=shallow", f"--base={rng.base}", f"-v{version}",
-                     "-o", str(out), f"{rng.base}..{rng.tip}").split()
+    # threaded (Message-ID, In-Reply-To) as b4 and lore expect of a series
+    files = git.must("format-patch", "--cover-letter", "--thread=shallow", f"--base={rng.base}",
+                     f"-v{version}", "-o", str(out), f"{rng.base}..{rng.tip}").split()
     files = [Path(f) if Path(f).is_absolute() else git.tree / f for f in files]
     letter, patches = files[0], files[1:]
     shortlog = git.must("shortlog", f"{rng.base}..{rng.tip}")
@@ -57,6 +58,6 @@ def export(git, patches_dir, version, out, branch, base=None, progress=print, be
     mbox.write_text("".join(p.read_text() for p in patches))
     progress(f"export: v{version}, {len(patches)} patches + cover letter in {out}")
     progress(f"export: base-commit: {rng.base}")
-    progress(f"export: send with: git send-email {out}/v{version}-*.patch   "
+    progress(f"export: send with: git send-email --no-thread {out}/v{version}-*.patch (threaded already)   "
              f"(or apply: git am {mbox})")
     return letter, patches, mbox, rng
