@@ -9,7 +9,7 @@ APT_PACKAGES=(
   make gcc git perl flex bison bc libelf-dev libssl-dev xz-utils ccache
   gcc-aarch64-linux-gnu qemu-system-arm qemu-system-x86 busybox-static
   linux-source-6.12 linux-source-6.1 openssh-server openssh-client python3-venv distcc
-  groff-base mandoc man-db
+  groff-base mandoc man-db zsh
 )
 
 say() { printf 'bootstrap: %s\n' "$*"; }

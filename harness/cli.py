@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import distcc, doctor, interrupt, kcidb, machine as machines
+from . import completion, distcc, doctor, examples, interrupt, kcidb, machine as machines, version
 from . import paths
 from .errors import StageFailed, UserError
 from .remote import options as remote_options
@@ -50,7 +50,8 @@ def distcc_arguments(p):
 
 def parser():
     from . import boot  # the command bodies
-    top = argparse.ArgumentParser(prog="refpage-ci", description=__doc__)
+    top = argparse.ArgumentParser(prog="refpage-ci", description=examples.PURPOSE)
+    top.add_argument("--version", action=version.Action, help="the version, the series ports and their bases")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("boot", help="build, boot and run the selftests; exit 0 only if all passed")
@@ -95,6 +96,8 @@ def parser():
                 continue
             raise
         module.register(sub)
+    completion.add_parser(sub, top)
+    examples.attach(top)
     return top
 
 
