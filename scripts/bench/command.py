@@ -73,7 +73,7 @@ def bench_command(args):
 
 
 def feature(args, progress):
-    from . import guest, report, table
+    from . import chart, guest, report, table
     arch = args.arch[0]
     comparisons = cases.comparisons_for(arch, args.only)
     if not comparisons:
@@ -83,6 +83,11 @@ def feature(args, progress):
     written = [report.write(rep, prep.out / "bench.json")]
     if args.json:
         written.append(report.write(rep, args.json))
+    svg = chart.write(rep, prep.out / "bench.svg")
+    if svg:
+        written.append(svg)
+    else:
+        progress(f"bench: no chart: matplotlib is not installed ({chart.EXTRA})")
     print(table.render(rep), end="")
     print(f"report: {', '.join(map(str, written))}; logs: {prep.out}", file=sys.stderr)
     if outcome.splats:

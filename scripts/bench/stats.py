@@ -58,3 +58,20 @@ def improvement(baseline, candidate, resamples=RESAMPLES, seed=SEED, level=LEVEL
     tail = (1.0 - level) / 2
     return Improvement(1.0 - median(candidate) / median(baseline),
                        quantile(ratios, tail), quantile(ratios, 1.0 - tail), level)
+
+
+@dataclass(frozen=True)
+class Interval:
+    value: float
+    low: float
+    high: float
+
+
+def median_interval(sample, resamples=RESAMPLES // 10, seed=SEED, level=LEVEL):
+    """The median of one sample and its percentile-bootstrap interval (the chart's whiskers)."""
+    if not sample:
+        raise ValueError("median of no values")
+    rng = random.Random(seed)
+    medians = sorted(median(rng.choices(sample, k=len(sample))) for _ in range(resamples))
+    tail = (1.0 - level) / 2
+    return Interval(median(sample), quantile(medians, tail), quantile(medians, 1.0 - tail))
