@@ -15,7 +15,7 @@ from typing import List, Optional
 from harness import paths
 from harness.errors import StageFailed, UserError
 
-from . import amfail, mbox, selftests, seriesfile, wiring
+from . import amfail, mbox, selftests, seriesfile, treelock, wiring
 from .git import Git
 
 BASE_KEY = "refpageBase"  # branch.<name>.refpageBase: the commit the series was applied on
@@ -65,12 +65,16 @@ def presence(git, rev, subjects):
 
 def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=None, selftests_dir=None):
     git = git or Git(tree)
-    patches_dir = Path(patches_dir)
+    if git.rev("HEAD") is None:
+        raise UserError(f"{tree} is not a git checkout with a commit; `git init` and commit the base first")
+    with treelock.held(git, "series apply"):
+        return _apply_series(tree, git, Path(patches_dir), branch, progress, selftests_dir)
+
+
+def _apply_series(tree, git, patches_dir, branch, progress, selftests_dir):
     series = seriesfile.load(patches_dir)
     subjects = expected_subjects(patches_dir, series)
     head = git.rev("HEAD")
-    if head is None:
-        raise UserError(f"{tree} is not a git checkout with a commit; `git init` and commit the base first")
     _refuse_unclean(git)
     state = presence(git, "HEAD", subjects)
     if len(state) == len(subjects):

@@ -12,8 +12,9 @@ from typing import List
 
 from harness import paths
 from harness.errors import UserError
+from harness.report import write_atomic
 
-from . import selftests, seriesfile, wiring
+from . import selftests, seriesfile, treelock, wiring
 from .branch import resolve
 
 NAME_MAX = 64  # git's format.filenameMaxLength default
@@ -74,7 +75,13 @@ class Refreshed:
 
 
 def refresh(git, patches_dir, branch, base=None, progress=print, selftests_dir=None):
-    patches_dir = Path(patches_dir)
+    """Every file is replaced whole, so a run reading patches/ or selftests/ meanwhile sees the old
+    or the new one, never half of one."""
+    with treelock.held(git, "series refresh"):
+        return _refresh(git, Path(patches_dir), branch, base, progress, selftests_dir)
+
+
+def _refresh(git, patches_dir, branch, base, progress, selftests_dir):
     rng = resolve(git, branch, base)
     old = None
     if (patches_dir / "series").is_file():
@@ -102,7 +109,7 @@ def refresh(git, patches_dir, branch, base=None, progress=print, selftests_dir=N
         if target.is_file() and target.read_text() == text:
             result.unchanged.append(name)
         else:
-            target.write_text(text)
+            write_atomic(target, text)
             result.written.append(name)
     keep = {n for n in names if not n.startswith("#")}
     for stale in (old.patches if old else ()):
@@ -110,7 +117,7 @@ def refresh(git, patches_dir, branch, base=None, progress=print, selftests_dir=N
             (patches_dir / stale).unlink()
             result.removed.append(stale)
     header = old.header if old else ()
-    (patches_dir / "series").write_text(seriesfile.render(names, header))
+    write_atomic(patches_dir / "series", seriesfile.render(names, header))
     progress(f"refresh: {len(result.written)} written, {len(result.unchanged)} unchanged, "
              f"{len(result.removed)} removed in {patches_dir} (from {branch}, base {rng.base[:12]})")
     return result

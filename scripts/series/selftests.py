@@ -13,6 +13,7 @@ from typing import Tuple
 
 from harness import selftests as harness_selftests
 from harness.errors import UserError
+from harness.report import write_atomic
 
 SUBJECT = "selftests/mm: add reference page tests"
 DEST = "tools/testing/selftests/mm"
@@ -141,6 +142,6 @@ def write_back(git, sha, folder):
         text = from_tree(res.stdout)
         target = src.folder / name
         if target.read_text() != text:
-            target.write_text(text)
+            write_atomic(target, text)
             changed.append(name)
     return changed
