@@ -74,7 +74,7 @@ def display_reason(item: TestResult) -> str:
 
 def _rows(roots: Sequence[TestResult]) -> list[tuple[str, str, str]]:
     return [
-        ("/".join(path), item.status.value, _one_line(display_reason(item)))
+        (_one_line("/".join(path), limit=1000), item.status.value, _one_line(display_reason(item)))
         for root in roots
         for path, item in root.flatten()
     ]

@@ -459,6 +459,8 @@ def _finish_level(lv: _Level) -> Optional[_Verdict]:
     if lv.plan is not None:
         got = len(node.subtests)
         if got > lv.plan:
+            for extra in node.subtests[lv.plan:]:  # an `ok` beyond the plan is no pass
+                extra.status, extra.reason = Status.ERROR, f"not in the plan 1..{lv.plan}"
             return _Verdict(Status.ERROR, f"planned {lv.plan}, got {got}")
         if got < lv.plan:
             _add_missing(lv, got)
