@@ -3,7 +3,8 @@
 One worktree of each cached base (debian:X.Y) at a fixed path in the cache, so
 its builds stay incremental; the series (the port for that base) is applied
 again only when scripts.series.digest changes. Build folders inside it are
-ignored files, so re-applying keeps them.
+ignored files, so re-applying keeps them. A run holds the worktree shared from here
+until it exits; applying again takes it alone, so no build ever sees its sources change.
 """
 
 import contextlib
@@ -21,21 +22,55 @@ def branch(version):
     return f"refpage-ci/series-{version}"
 
 
+_in_use = {}  # lock path -> the open lock file: held shared until this process exits
+
+
 def worktree(version, progress, port_name=None):
     """(path, port): the worktree of debian:<version> with the current series applied."""
     base = trees.default_tree(version, progress=progress)
     port = ports.choose(trees.kernel_version(base), port_name)
     name = f"series-{version}" + (f"-port-{port.name}" if port_name else "")
     wt = paths.cache_dir() / "worktrees" / name
-    stamp = wt.parent / f".{name}.series"
-    digest = series_digest(port.folder)
-    with _locked(wt.parent / f".{name}.lock"):
-        if not ((wt / ".git").exists() and stamp.is_file() and stamp.read_text().strip() == digest):
-            _apply(base, wt, port, branch(version) if not port_name else f"{branch(version)}-{port.name}",
-                   progress)
-            stamp.write_text(digest + "\n")
+    lock = wt.parent / f".{name}.lock"
+    if lock not in _in_use:
+        _in_use[lock] = _current(base, wt, port, name, lock, progress,
+                                 branch(version) if not port_name else f"{branch(version)}-{port.name}")
     progress(f"series: {port.line()} applied in {wt}")
     return wt, port
+
+
+def _current(base, wt, port, name, lock, progress, branch_name):
+    """The worktree's lock, held shared, once the worktree carries the current series."""
+    stamp = wt.parent / f".{name}.series"
+    digest = series_digest(port.folder)
+    wt.parent.mkdir(parents=True, exist_ok=True)
+
+    def current():
+        return (wt / ".git").exists() and stamp.is_file() and stamp.read_text().strip() == digest
+    while True:
+        with _gate(lock):
+            shared = open(lock, "a")
+            fcntl.flock(shared, fcntl.LOCK_SH)
+        if current():
+            return shared
+        shared.close()
+        with _gate(lock), open(lock, "a") as alone:
+            try:
+                fcntl.flock(alone, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                progress(f"series: waiting for the runs using {wt} to finish, to apply the changed series")
+                fcntl.flock(alone, fcntl.LOCK_EX)
+            if not current():
+                _apply(base, wt, port, branch_name, progress)
+                stamp.write_text(digest + "\n")
+
+
+@contextlib.contextmanager
+def _gate(lock):
+    """Taken on the way in: a run waiting to apply keeps newcomers out, so it is not starved."""
+    with open(lock.with_name(lock.name + ".gate"), "a") as gate:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        yield
 
 
 def _apply(base, wt, port, branch_name, progress):
@@ -48,14 +83,6 @@ def _apply(base, wt, port, branch_name, progress):
     _git(wt, "clean", "-fdq")
     _git(wt, "branch", "-D", branch_name, check=False)
     apply_series(wt, port.folder, branch_name, progress=progress)
-
-
-@contextlib.contextmanager
-def _locked(path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def _git(tree, *args, check=True):
