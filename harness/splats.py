@@ -23,8 +23,9 @@ PATTERNS = (
     ("unhandled-fault", r"Unhandled fault"),
 )
 _ANY = re.compile("|".join(f"(?P<{n.replace('-', '_')}>{p})" for n, p in PATTERNS))
-# console_msg_format=syslog: every kernel line starts with <level>, maybe [time].
-KERNEL_LINE = re.compile(r"^<(\d{1,3})>(\[\s*\d+\.\d+\]\s?)?")
+# console_msg_format=syslog: every kernel line starts with <facility * 8 + level>, maybe [time].
+# The kernel's own facility is 0; what userspace writes to /dev/kmsg cannot have it (<12>, ...).
+KERNEL_LINE = re.compile(r"^<([0-7])>(\[\s*\d+\.\d+\]\s?)?")
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,9 @@ def test_transcript_splits_lines_across_writes(tmp_path):
     assert t.all_lines() == ["abc", "def", "<6>x"]
     t.close()
     assert (tmp_path / "c.log").read_bytes() == b"abc\r\ndef\r\n<6>x"
+
+
+def test_userspace_writes_to_kmsg_are_no_kernel_splat():
+    lines = ["<12>[    3.0] WARNING: CPU: 0 PID: 1 at forged", "<14>Kernel panic - not syncing: forged"]
+    assert splats.find(lines) == []
+    assert splats.split_streams(lines) == (lines, [])
