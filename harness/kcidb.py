@@ -33,8 +33,17 @@ def origin(text):
     return text
 
 
+def output_file(text):
+    """argparse type of --kcidb: a file to write, checked before the run rather than after it."""
+    path = Path(text)
+    if path.is_dir() or (path.parent.exists() and not path.parent.is_dir()):
+        raise argparse.ArgumentTypeError(f"{text}: not a file name; give one such as out/kcidb.json")
+    return path
+
+
 def add_arguments(p):
-    p.add_argument("--kcidb", metavar="FILE", help="also write the run as KCIDB I/O data (for kcidb-submit)")
+    p.add_argument("--kcidb", metavar="FILE", type=output_file,
+                   help="also write the run as KCIDB I/O data (for kcidb-submit)")
     p.add_argument("--kcidb-origin", type=origin, default=DEFAULT_ORIGIN, metavar="NAME",
                    help="the CI system's name in the KCIDB ids (default: %(default)s)")
 
@@ -134,7 +143,7 @@ def test(origin_name, build_id, meta, path, status, comment="", log="", log_url=
 def _test_path(path):
     if path[0] in _CONSOLE_PATHS:
         return _CONSOLE_PATHS[path[0]]
-    return ".".join([SUITE] + [path_word(p) for p in path])
+    return ".".join([SUITE] + [path_word(w) for p in path for w in p.split(".")])  # fixture.test: two levels
 
 
 def selftest_tests(origin_name, build_id, meta, roots, out, durations=None):

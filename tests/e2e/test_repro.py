@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from kcidb_io import schema
 
 from conftest import PROJECT
 
@@ -158,9 +159,14 @@ def test_ctrl_c_mid_run_leaves_the_users_tree_alone(cli, user_tree, tmp_path, ph
 @needs_reproducers
 def test_repro_all_on_arm64_reproduces_and_fixes_every_id(cli, tmp_path):
     """The CI run of `repro --all`: every id reproduced with its bug patch and fixed without it."""
-    res = cli("repro", "--all", "--arch", "arm64", "--out", tmp_path, timeout=5400)
+    res = cli("repro", "--all", "--arch", "arm64", "--out", tmp_path, "--kcidb", tmp_path / "kcidb.json",
+              timeout=5400)
     print(res.stdout)
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
     for rid, report in read_json(tmp_path).items():
         assert (report["bug"]["state"], report["fixed"]["state"]) == ("reproduced", "fixed"), (rid, report)
+    doc = json.loads((tmp_path / "kcidb.json").read_text())
+    schema.LATEST.validate_exactly(doc)
+    assert {t["path"]: t["status"] for t in doc["tests"]} == {
+        f"repro.{rid}.{half}": "PASS" for rid in read_json(tmp_path) for half in ("bug", "fixed")}
     assert "14 of 14 ids reproduced and fixed, 0 skipped, 0 not as expected" in res.stdout

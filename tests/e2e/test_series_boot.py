@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from kcidb_io import schema
 
 from test_boot import all_leaves, by_name, is_mte
 
@@ -22,10 +23,23 @@ def guest_seconds(meta):
     return t["total"] - sum(t.get(k, 0) for k in ("config", "build", "selftests", "image", "boot"))
 
 
+def check_kcidb(doc, results, arch):
+    """The boot's KCIDB file is valid for kcidb-io's newest schema and holds every result."""
+    schema.LATEST.validate_exactly(doc)
+    (checkout,), (build,) = doc["checkouts"], doc["builds"]
+    assert checkout["patchset_hash"] and checkout["git_commit_hash"] and checkout["misc"]["series_port"] == "6.12"
+    assert build["architecture"] == arch and build["status"] == "PASS" and build["compiler"]
+    paths = {t["path"]: t["status"] for t in doc["tests"]}
+    assert len(paths) == len(doc["tests"]) == len(list(all_leaves(results, arch)))
+    assert paths["console.splat"] == "PASS" and paths["selftests.mm.refpage_rt.global.rt_thp"] == "PASS"
+
+
 @pytest.mark.parametrize("arch", ["arm64", "x86_64"])
 def test_the_default_boot_has_the_series(cli, arch, tmp_path):
-    res = cli("boot", "--arch", arch, "--out", tmp_path, "--json", tmp_path / "r.json")
+    res = cli("boot", "--arch", arch, "--out", tmp_path, "--json", tmp_path / "r.json",
+              "--kcidb", tmp_path / "kcidb.json")
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    check_kcidb(json.loads((tmp_path / "kcidb.json").read_text()), json.loads((tmp_path / "r.json").read_text()), arch)
     assert "series: port 6.12 (base: linux 6.12" in res.stderr
     results = json.loads((tmp_path / "r.json").read_text())
     skipped = {path for path, node in all_leaves(results, arch) if node["status"] == "SKIP"}

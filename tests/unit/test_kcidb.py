@@ -52,8 +52,8 @@ def test_a_boot_is_valid_kcidb_of_the_newest_schema(tmp_path):
 
 def test_one_test_per_case_and_console_check_with_kselftest_paths(tmp_path):
     tests = {t["path"]: t["status"] for t in _document(tmp_path, splat=True)["tests"]}
-    assert tests == {"selftests.mm.refpage.refpage_zero_fill": "PASS", "selftests.mm.refpage.refpage_cow": "FAIL",
-                     "selftests.mm.refpage.refpage_mte": "SKIP", "console.splat": "FAIL"}
+    assert tests == {"selftests.mm.refpage.refpage.zero_fill": "PASS", "selftests.mm.refpage.refpage.cow": "FAIL",
+                     "selftests.mm.refpage.refpage.mte": "SKIP", "console.splat": "FAIL"}
 
 
 def test_checkout_and_build_name_base_patchset_and_compiler(tmp_path):
@@ -105,3 +105,12 @@ def test_origin_is_checked_as_kcidb_names_it():
     assert kcidb.origin("my_lab2") == "my_lab2"
     with pytest.raises(Exception, match="lower-case"):
         kcidb.origin("My-Lab")
+
+
+def test_a_kcidb_file_that_is_a_folder_is_one_line_and_exit_2(tmp_path, capsys):
+    from harness import cli
+    with pytest.raises(SystemExit) as exit:
+        cli.parser().parse_args(["boot", "--arch", "arm64", "--kcidb", str(tmp_path)])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "--kcidb" in err and "not a file name" in err and "Traceback" not in err
