@@ -1,5 +1,6 @@
 """The bodies of `boot`, `run`, `shell` and `build`: the pipeline, then the results."""
 
+import json
 import shlex
 import sys
 import time
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from . import distcc, kcidb, pipeline, qemu, accel, results, selftests
 from .console import Console
-from .errors import UserError
+from .errors import StageFailed, UserError
 from .progress import Progress
 from .remote import options as remote_options
 
@@ -58,7 +59,13 @@ def boot_command(args):
     started = time.monotonic()
     status = 0
     runs = []
-    for prep, opts in zip(pipeline.prepare_all(all_opts, "boot", progress), all_opts):
+    since = time.time()
+    try:
+        preps = pipeline.prepare_all(all_opts, "boot", progress)
+    except StageFailed as exc:
+        write_kcidb(args, [_stopped(args, opts, exc) for opts in all_opts if _meta(opts, since)])
+        raise
+    for prep, opts in zip(preps, all_opts):
         commands = selftest_commands(prep.selftests, args.only, args.only_tests)
         outcome = pipeline.boot(prep, commands, opts, progress)
         status = max(status, _finish(prep, outcome, args, progress, started,
@@ -67,9 +74,23 @@ def boot_command(args):
     return status
 
 
+def _out(opts):
+    return Path(opts.out or Path("out") / f"boot-{opts.arch}")
+
+
+def _meta(opts, since=0.0):
+    """This run's metadata.json for that arch, if it got that far (not an earlier run's)."""
+    path = _out(opts) / "metadata.json"
+    return json.loads(path.read_text()) if path.is_file() and path.stat().st_mtime >= since else None
+
+
+def _stopped(args, opts, exc):
+    return kcidb.stopped_objects(args.kcidb_origin, _meta(opts), _out(opts), str(exc), exc.detail or "")
+
+
 def write_kcidb(args, runs):
     """--kcidb: every arch's checkout, build and tests in one KCIDB document."""
-    if not args.kcidb:
+    if not args.kcidb or not runs:
         return
     checkouts, builds, tests = zip(*runs)
     path = kcidb.write(args.kcidb, kcidb.document(checkouts, builds, [t for ts in tests for t in ts]))

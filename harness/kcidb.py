@@ -17,6 +17,7 @@ from .tap import Status
 
 DEFAULT_ORIGIN = "refpage_ci"
 SUITE = "selftests.mm"
+RUN_SUITE = "run"  # `run`'s own command or reproducer: not one of the project's selftests
 _ORIGIN = re.compile(r"^[a-z0-9_]+$")
 _NOT_PATH = re.compile(r"[^A-Za-z0-9_-]+")
 _STATUS = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.SKIP: "SKIP", Status.XFAIL: "PASS",
@@ -140,20 +141,20 @@ def test(origin_name, build_id, meta, path, status, comment="", log="", log_url=
     })
 
 
-def _test_path(path):
+def _test_path(path, suite):
     if path[0] in _CONSOLE_PATHS:
         return _CONSOLE_PATHS[path[0]]
-    return ".".join([SUITE] + [path_word(w) for p in path for w in p.split(".")])  # fixture.test: two levels
+    return ".".join([suite] + [path_word(w) for p in path for w in p.split(".")])  # fixture.test: two levels
 
 
-def selftest_tests(origin_name, build_id, meta, roots, out, durations=None):
+def selftest_tests(origin_name, build_id, meta, roots, out, durations=None, suite=SUITE):
     """One test per selftest case (kselftest's paths, selftests.mm.<program>.<test>) and per console check."""
     console = Path(out) / "console.log"
     log_url = url(console) if console.is_file() else None
     found = []
     for root in roots:
         for path, item in root.flatten():
-            found.append(test(origin_name, build_id, meta, _test_path(path), _STATUS[item.status],
+            found.append(test(origin_name, build_id, meta, _test_path(path, suite), _STATUS[item.status],
                               comment=display_reason(item), log="\n".join(item.log), log_url=log_url,
                               duration=(durations or {}).get(root.name) if len(path) == 1 else None,
                               misc=_compact({"directive": item.directive, "tap_status": item.status.value})))
@@ -170,7 +171,19 @@ def run_objects(origin_name, meta, roots, out, durations=None):
     """(checkout, build, tests) of one boot or run, from its metadata.json fields and results."""
     co = checkout(origin_name, meta, meta.get("series_patches") or ())
     bu = build(origin_name, co["id"], meta, out)
-    return co, bu, selftest_tests(origin_name, bu["id"], meta, roots, out, durations)
+    suite = RUN_SUITE if meta.get("command") == "run" else SUITE
+    return co, bu, selftest_tests(origin_name, bu["id"], meta, roots, out, durations, suite)
+
+
+def stopped_objects(origin_name, meta, out, message, excerpt=""):
+    """(checkout, build, tests) of a run that stopped before its tests: a kernel that did not build is a
+    build FAIL with the compiler's lines; one that did, a suite ERROR (the selftests did not build)."""
+    co = checkout(origin_name, meta, meta.get("series_patches") or ())
+    bu = build(origin_name, co["id"], meta, out)
+    if bu["status"] == "FAIL":
+        bu = dict(bu, comment=message[:400], **({"log_excerpt": excerpt[-_EXCERPT:]} if excerpt else {}))
+        return co, bu, []
+    return co, bu, [test(origin_name, bu["id"], meta, SUITE, "ERROR", comment=message, log=excerpt)]
 
 
 def document(checkouts=(), builds=(), tests=()):

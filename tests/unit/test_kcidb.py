@@ -114,3 +114,17 @@ def test_a_kcidb_file_that_is_a_folder_is_one_line_and_exit_2(tmp_path, capsys):
     assert exit.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert "--kcidb" in err and "not a file name" in err and "Traceback" not in err
+
+
+def test_a_kernel_that_did_not_build_is_a_build_fail_with_the_compiler_s_lines(tmp_path):
+    meta = _meta(tmp_path, timings={"config": 1.0})
+    co, bu, tests = kcidb.stopped_objects("refpage_ci", meta, tmp_path, "build: make failed (exit 2)",
+                                          "mm/refpage.c:120:9: error: expected ';' before 'return'")
+    assert bu["status"] == "FAIL" and "expected ';'" in bu["log_excerpt"] and tests == []
+    schema.LATEST.validate_exactly(kcidb.document([co], [bu], tests))
+
+
+def test_selftests_that_did_not_build_on_a_built_kernel_are_a_suite_error(tmp_path):
+    co, bu, tests = kcidb.stopped_objects("refpage_ci", _meta(tmp_path), tmp_path, "selftests: make failed", "x.c:1: error")
+    assert bu["status"] == "PASS" and [(t["path"], t["status"]) for t in tests] == [("selftests.mm", "ERROR")]
+    schema.LATEST.validate_exactly(kcidb.document([co], [bu], tests))
