@@ -1,10 +1,12 @@
 """The serial console, driven with pexpect: boot, prompt, commands, splats, reaping.
 
-The guest's /init turns terminal echo off, so what the shell prints between a
-command and its exit-status marker is exactly that command's output (and the
-kernel lines that landed in between, told apart by their <level> prefix).
+The guest's /init turns terminal echo off, so what the shell prints between a command's
+markers (harness.markers) is exactly that command's output (and the kernel lines that
+landed in between, told apart by their <level> prefix). The console is read as bytes:
+console.log keeps what the guest sent, byte for byte, and the lines are decoded from it.
 """
 
+import codecs
 import ctypes
 import secrets
 import signal
@@ -13,10 +15,11 @@ from dataclasses import dataclass, field
 
 import pexpect
 
-from . import splats
+from . import markers, splats
 
-READY = "refpage-ci: init ready"
-_MARKER = r"@@rc=(\d+)@@"
+READY = b"refpage-ci: init ready"
+_READ = 1 << 16
+_WINDOW = _READ + 1024  # more than one read: a marker split across two reads is still found
 
 
 @dataclass
@@ -30,24 +33,32 @@ class CommandResult:
     seconds: float = 0.0
 
 
+def _decode(line):
+    return line.decode("utf-8", "replace").replace("\r", "")
+
+
 class Transcript:
-    """pexpect's logfile_read: keeps every byte on disk, the lines in memory, and can echo live."""
+    """pexpect's logfile_read: every byte on disk as it came, the lines decoded in memory, a live echo."""
 
     def __init__(self, path, live=None):
-        self.file = open(path, "w", encoding="utf-8", errors="replace")
+        self.file = open(path, "wb")
         self.live = live
+        self._live_text = codecs.getincrementaldecoder("utf-8")("replace")
         self.lines = []
-        self._partial = ""
+        self._partial = []  # the pieces of the line still open: a long line is joined once
 
     def write(self, data):
-        if isinstance(data, bytes):  # interact() logs raw bytes
-            data = data.decode("utf-8", "replace")
+        if isinstance(data, str):
+            data = data.encode()
         self.file.write(data)
         if self.live:
-            self.live.write(data)
-        text = self._partial + data.replace("\r", "")
-        *complete, self._partial = text.split("\n")
-        self.lines.extend(complete)
+            self.live.write(self._live_text.decode(data))
+        *complete, rest = data.split(b"\n")
+        for piece in complete:
+            self.lines.append(_decode(b"".join(self._partial + [piece])))
+            self._partial = []
+        if rest:
+            self._partial.append(rest)
 
     def flush(self):
         self.file.flush()
@@ -55,7 +66,7 @@ class Transcript:
             self.live.flush()
 
     def all_lines(self):
-        return self.lines + ([self._partial] if self._partial else [])
+        return self.lines + ([_decode(b"".join(self._partial))] if self._partial else [])
 
     def close(self):
         self.file.close()
@@ -86,36 +97,37 @@ class Console:
 
     def start(self):
         self.started = time.monotonic()
-        self.child = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",
-                                   codec_errors="replace", echo=False, timeout=None,
-                                   dimensions=(50, 250), preexec_fn=_die_with_parent)
+        self.child = pexpect.spawn(self.argv[0], self.argv[1:], echo=False, timeout=None,
+                                   maxread=_READ, dimensions=(50, 250), preexec_fn=_die_with_parent)
         self.child.logfile_read = self.transcript
 
     def wait_ready(self, timeout):
-        """Wait for init, then set a prompt only we know and wait for it."""
+        """Wait for init's cue, then set a prompt only we know: its appearance is the ready marker."""
         self._expect(READY, timeout)
-        self.child.sendline(f"export PS2= PS1='{self.prompt}'")
-        self._expect(self.prompt, timeout)
+        self.child.sendline(markers.prompt_line(self.prompt))
+        self._expect(self.prompt.encode(), timeout)
         return time.monotonic() - self.started
 
     def run(self, command, timeout):
-        """Run one shell command in the guest; its exit status comes back reliably."""
+        """Run one shell command in the guest; its exit status comes back under a fresh secret."""
         start = time.monotonic()
         mark = len(self.transcript.lines)
-        self.child.send("{ " + command + "\n} </dev/null; printf '\\n@@rc=%d@@\\n' \"$?\"\n")
+        marks = markers.Markers.fresh()
+        self.child.send(marks.wrap(command))
         result = CommandResult(command, None)
         try:
-            self.child.expect(_MARKER, timeout=timeout)
+            self.child.expect_exact(marks.begin, timeout=timeout)
+            left = max(0.0, start + timeout - time.monotonic())
+            self.child.expect(marks.end, timeout=left, searchwindowsize=_WINDOW)
             result.status = int(self.child.match.group(1))
-            self._expect(self.prompt, timeout=30)
+            self._expect(self.prompt.encode(), timeout=30)
         except pexpect.TIMEOUT:
             result.timed_out = True
         except pexpect.EOF:
             result.guest_died = True
         result.seconds = time.monotonic() - start
-        lines = self.transcript.lines[mark:]
-        user, result.kernel = splats.split_streams(lines)
-        result.output = _command_output(user, self.prompt)
+        user, result.kernel = splats.split_streams(self.transcript.all_lines()[mark:])
+        result.output = marks.output(user)
         return result
 
     def interact(self):
@@ -151,20 +163,15 @@ class Console:
             raise GuestDied(pattern) from None
 
 
-def _command_output(lines, prompt):
-    """The command's own lines. Echo is off, so its first line shares the prompt's line; the
-    first command's also carries busybox's own prompt, printed before ours was set."""
-    out = [l.rsplit(prompt, 1)[-1] for l in lines if not l.startswith("@@rc=")]
-    while out and not out[-1].strip():
-        out.pop()
-    return out
-
-
 class ConsoleTimeout(Exception):
     def __init__(self, pattern, timeout):
-        super().__init__(f"no {pattern!r} on the console within {timeout:.0f}s")
+        super().__init__(f"no {_shown(pattern)!r} on the console within {timeout:.0f}s")
 
 
 class GuestDied(Exception):
     def __init__(self, pattern):
-        super().__init__(f"QEMU exited while waiting for {pattern!r}")
+        super().__init__(f"QEMU exited while waiting for {_shown(pattern)!r}")
+
+
+def _shown(pattern):
+    return pattern.decode() if isinstance(pattern, bytes) else pattern

@@ -34,27 +34,34 @@ def test_every_pattern_matches_its_own_sample():
         assert found[0].kind in (kind, "bug"), (kind, found[0].kind)
 
 
-def test_command_output_strips_prompt_and_marker():
-    prompt = "rci-1234> "
-    lines = [prompt + "first", "second", "", "@@rc=0@@"]
-    assert console._command_output(lines, prompt) == ["first", "second"]
-    assert console._command_output([prompt, "@@rc=3@@"], prompt) == []
-
-
-def test_the_first_commands_output_loses_busyboxs_prompt_too():
-    prompt = "rci-1a2b3c4d> "
-    assert console._command_output([f"/root # {prompt}6.12.117+", "@@rc=0@@"], prompt) == ["6.12.117+"]
-
-
 def test_transcript_splits_lines_across_writes(tmp_path):
     t = console.Transcript(tmp_path / "c.log")
-    t.write("ab")
-    t.write("c\r\nde")
-    t.write("f\r\n<6>x")
+    t.write(b"ab")
+    t.write(b"c\r\nde")
+    t.write(b"f\r\n<6>x")
     assert t.lines == ["abc", "def"]
     assert t.all_lines() == ["abc", "def", "<6>x"]
     t.close()
     assert (tmp_path / "c.log").read_bytes() == b"abc\r\ndef\r\n<6>x"
+
+
+def test_transcript_keeps_the_bytes_and_decodes_the_lines(tmp_path):
+    t = console.Transcript(tmp_path / "c.log")
+    raw = b"bad \xff\xfe\xc3 nul \0 esc \x1b[2J\r\n" + b"x" * 300000 + b"\n"
+    for i in range(0, len(raw), 4096):
+        t.write(raw[i:i + 4096])
+    t.close()
+    assert (tmp_path / "c.log").read_bytes() == raw
+    assert t.lines == ["bad \ufffd\ufffd\ufffd nul \0 esc \x1b[2J", "x" * 300000]
+
+
+def test_the_live_echo_decodes_a_character_split_across_writes(tmp_path):
+    import io
+    live = io.StringIO()
+    t = console.Transcript(tmp_path / "c.log", live)
+    t.write("é".encode()[:1])
+    t.write("é\n".encode()[1:])
+    assert live.getvalue() == "é\n" and t.lines == ["é"]
 
 
 def test_userspace_writes_to_kmsg_are_no_kernel_splat():
