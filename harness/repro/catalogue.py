@@ -76,6 +76,9 @@ BUGS = (
     Bug("RT-force-write", expect=r"(a write to /proc/self/mem|PTRACE_POKEDATA in the child) reached the "
         r"reference page"),
     Bug("RT-uffd", expect=r"UFFDIO_REGISTER (on a refpage VMA succeeded|accepted)|UFFDIO_ZEROPAGE replaced"),
+    Bug("R2-vm-file", expect=r"MADV_(DONTNEED|FREE) discarded a sealed read-only refpage region|"
+        r"PR_SET_VMA_ANON_NAME on a refpage region failed|the name of a refpage region is not in /proc/self/maps",
+        source="review round 2"),
 )
 
 
