@@ -15,7 +15,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from . import debian_source, debversion, paths
+from . import debian_source, debversion, diskspace, paths
 from .debian_source import Package, tarball
 from .errors import UserError
 
@@ -107,8 +107,13 @@ def _make(version, dest, progress):
 
 
 def _unpack_as_checkout(source, dest, progress, package=None):
+    # The sources, and about half as much again for git's objects of them.
+    needed = diskspace.unpacked_size(source) * 3 // 2
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    diskspace.require(dest.parent, needed, f"tree: unpacking {Path(source).name}")
     progress(f"tree: unpacking {source} into {dest} (once)")
-    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".unpack-") as tmp:
+    with diskspace.no_room_is_one_line(dest.parent, needed, f"tree: unpacking {Path(source).name}"), \
+            tempfile.TemporaryDirectory(dir=dest.parent, prefix=".unpack-") as tmp:
         with tarfile.open(source) as tar:
             tar.extractall(tmp, filter="tar") if hasattr(tarfile, "data_filter") else tar.extractall(tmp)
         (top,) = [p for p in Path(tmp).iterdir() if p.is_dir()]
