@@ -7,9 +7,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import buildsteps, ccache, distcc as distccs, kbuild
+from . import buildsteps, ccache, diskspace, distcc as distccs, kbuild
 from .errors import StageFailed
 
+# A build of the small configs is 130-220 MB; a relink writes vmlinux and the image anew.
+ROOM_FRESH = 512 << 20
+ROOM_INCREMENTAL = 96 << 20
+_NO_ROOM = "No space left on device"
 _STEP = re.compile(r"^\s{2}([A-Z][A-Z0-9_]{1,10})\s+(\S+)")
 _COMPILER_ERROR = re.compile(r"^\S+:\d+(:\d+)?: (fatal )?error: ")
 MAKE_GRACE_SECONDS = 20
@@ -73,10 +77,17 @@ def build(machine, tree, build_dir, log, engine=None, progress=None):
     stats = Path(build_dir) / "refpage-ci-ccache-stats.log"
     stats.unlink(missing_ok=True)
     fresh = not kbuild.kernel_image(machine, build_dir).exists()
+    room = ROOM_FRESH if fresh else ROOM_INCREMENTAL
+    diskspace.require(build_dir, room, "build")
     total = buildsteps.expected(build_dir, engine.config_key, fresh)
     started = time.monotonic()
     env = kbuild.compiler_env(stats, tree, engine.distcc)
-    steps, failed = _run_logged(cmd, env, log, _Status(progress, started, total))
+    try:
+        steps, failed = _run_logged(cmd, env, log, _Status(progress, started, total))
+    except StageFailed:
+        if _NO_ROOM in Path(log).read_text(errors="replace")[-200000:]:
+            raise diskspace.full(build_dir, room, "build") from None
+        raise
     buildsteps.record(build_dir, engine.config_key, steps, fresh)
     built = Built(kbuild.kernel_image(machine, build_dir), steps, time.monotonic() - started,
                   ccache.read_stats_log(stats), tuple(failed))

@@ -15,7 +15,7 @@ def _mib(n):
     return f"{(n + _MIB - 1) // _MIB} MiB"
 
 
-def _full(folder, needed, what):
+def full(folder, needed, what):
     free = shutil.disk_usage(folder).free
     return StageFailed(f"{what}: no room in {folder}: it needs about {_mib(needed)}, {_mib(free)} are free; "
                        "free some space there, or put the cache on a bigger disk (REFPAGE_CI_CACHE=DIR)")
@@ -25,7 +25,7 @@ def require(folder, needed, what):
     """Refuse to start when `folder` has less than `needed` bytes free."""
     folder = Path(folder)
     if shutil.disk_usage(folder).free < needed:
-        raise _full(folder, needed, what)
+        raise full(folder, needed, what)
 
 
 @contextlib.contextmanager
@@ -36,7 +36,7 @@ def no_room_is_one_line(folder, needed, what):
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
             raise
-        raise _full(Path(folder), needed, what) from None
+        raise full(Path(folder), needed, what) from None
 
 
 def unpacked_size(tarball):
