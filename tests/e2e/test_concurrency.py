@@ -16,30 +16,36 @@ from conftest import PROJECT, _git
 
 pytestmark = pytest.mark.e2e
 
-ONE_TEST = ("--only", "refpage_rt", "-t", "rt_refcount")
+ONE_TEST = ("--only", "refpage", "-t", "reads_pattern")  # seconds, and no timing in it
+
+
+def _flocks():
+    """(pid, inode, waiting) of every flock in /proc/locks."""
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()[1:]
+        waiting = fields[0] == "->"
+        kind, _, _, pid, where = [f for f in fields if f != "->"][:5]
+        if kind == "FLOCK":
+            yield int(pid), int(where.rsplit(":", 1)[1]), waiting
+
+
+def _inode(path):
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return None
 
 
 def lock_holders(path):
-    """PIDs holding an flock on `path` now (not those waiting for it), from /proc/locks."""
-    try:
-        inode = os.stat(path).st_ino
-    except FileNotFoundError:
-        return set()
-    holders = set()
-    for line in Path("/proc/locks").read_text().splitlines():
-        fields = line.split()
-        if fields[1] == "->" or fields[1] != "FLOCK":
-            continue
-        if int(fields[5].rsplit(":", 1)[1]) == inode:
-            holders.add(int(fields[4]))
-    return holders
+    """PIDs holding an flock on `path` now (not those waiting for it)."""
+    inode = _inode(path)
+    return {pid for pid, ino, waiting in _flocks() if ino == inode and not waiting}
 
 
 def waiting_for(path, pid):
     """`pid` is blocked in flock on `path`."""
-    inode = os.stat(path).st_ino
-    return any(line.split()[1] == "->" and int(line.split()[5].rsplit(":", 1)[1]) == inode
-               and int(line.split()[4]) == pid for line in Path("/proc/locks").read_text().splitlines())
+    inode = _inode(path)
+    return any(p == pid and ino == inode and waiting for p, ino, waiting in _flocks())
 
 
 def in_kernel_build(pid):
@@ -73,6 +79,18 @@ def wait_until(condition, proc, what, timeout=1800):
     pytest.fail(f"not {what} within {timeout}s")
 
 
+@contextlib.contextmanager
+def interrupted_if_left(procs):
+    """On a failure, Ctrl-C what still runs, so nothing of it outlives the test."""
+    try:
+        yield
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                proc.communicate(timeout=120)
+
+
 def build_dir_of(out):
     meta = Path(out) / "metadata.json"
     return json.loads(meta.read_text()).get("build_dir") if meta.is_file() else None
@@ -91,15 +109,17 @@ def test_two_boots_of_one_tree_take_turns_and_build_once(cli, tmp_path):
     if source.exists():
         os.utime(source)  # so the kernel build has work to do
     first = cli.popen("boot", "--arch", "arm64", *ONE_TEST, "--out", tmp_path / "first")
-    wait_until(lambda: build_dir_of(tmp_path / "first"), first, "metadata.json names the build folder")
-    lock = Path(build_dir_of(tmp_path / "first")) / ".refpage-ci.lock"
-    wait_until(lambda: first.pid in lock_holders(lock) and in_kernel_build(first.pid), first,
-               "the first builds the kernel")
-    with stopped(first):
-        second = cli.popen("boot", "--arch", "arm64", *ONE_TEST, "--out", tmp_path / "second")
-        wait_until(lambda: lock.exists() and waiting_for(lock, second.pid), second,
-                   "the second waits for the build lock")
-    runs = {name: finished(proc) for name, proc in (("first", first), ("second", second))}
+    procs = [first]
+    with interrupted_if_left(procs):
+        wait_until(lambda: build_dir_of(tmp_path / "first"), first, "metadata.json names the build folder")
+        lock = Path(build_dir_of(tmp_path / "first")) / ".refpage-ci.lock"
+        wait_until(lambda: first.pid in lock_holders(lock) and in_kernel_build(first.pid), first,
+                   "the first builds the kernel")
+        with stopped(first):
+            second = cli.popen("boot", "--arch", "arm64", *ONE_TEST, "--out", tmp_path / "second")
+            procs.append(second)
+            wait_until(lambda: waiting_for(lock, second.pid), second, "the second waits for the build lock")
+        runs = {name: finished(proc) for name, proc in (("first", first), ("second", second))}
     for name, (rc, out, err) in runs.items():
         assert rc == 0, f"{name}:\n{out[-2000:]}\n{err[-3000:]}"
     assert "build: waiting for another refpage-ci run using" in runs["second"][2]
