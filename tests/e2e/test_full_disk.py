@@ -2,6 +2,7 @@
 half written, and the next run with room works."""
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -45,3 +46,29 @@ def test_the_next_fetch_with_room_works(cli, small_cache):
     status = subprocess.run(["git", "-C", str(tree), "status", "--porcelain"], capture_output=True, text=True)
     assert status.returncode == 0 and status.stdout == ""
     assert [p.name for p in (small_cache / "trees").iterdir() if p.name.startswith(".unpack-")] == []
+
+
+def test_a_build_folder_without_room_says_so_before_building(cli, tmp_path):
+    """A config of its own gets a fresh build folder: a 64 MB tmpfs there is too small for a build."""
+    from harness import builddir, config, machine as machines, paths
+    fragment = tmp_path / "nospace.config"
+    fragment.write_text('CONFIG_LOCALVERSION="-rci-nospace"\n')
+    built = cli("build", "--arch", "arm64", "--out", tmp_path / "warm")  # the default worktree, there
+    assert built.returncode == 0, built.stderr[-3000:]
+    machine = machines.load("arm64")
+    requests = config.load_requests(config.fragment_files(machine, None, (fragment,)))
+    folder = builddir.choose(machine, config.config_hash(machine, requests),
+                             paths.cache_dir() / "worktrees" / "series-6.12").path
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(folder)], check=True)
+    try:
+        res = cli("build", "--arch", "arm64", "--fragment", fragment, "--out", tmp_path / "out")
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stdout + res.stderr[-3000:]
+        last = res.stderr.strip().splitlines()[-1]
+        assert re.fullmatch(f"refpage-ci: build: no room in {re.escape(str(folder))}: it needs about 512 MiB, "
+                            r"6\d MiB are free; free some space there, or put the cache on a bigger disk "
+                            r"\(REFPAGE_CI_CACHE=DIR\)", last), last
+        assert not (folder / "arch").exists()  # make never started
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+        folder.rmdir()
