@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import buildsteps, ccache, diskspace, distcc as distccs, kbuild
+from . import buildsteps, ccache, deathsig, diskspace, distcc as distccs, kbuild
 from .errors import StageFailed
 
 # A build of the small configs is 130-220 MB; a relink writes vmlinux and the image anew.
@@ -127,7 +127,8 @@ def _run_logged(cmd, env, log, status):
     with open(log, "a") as out:
         out.write("$ " + " ".join(cmd) + "\n")
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                errors="replace", env=env)
+                                errors="replace", env=env,
+                                preexec_fn=deathsig.on_parent_death(signal.SIGTERM))
         try:
             for line in proc.stdout:
                 out.write(line)

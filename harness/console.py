@@ -7,7 +7,6 @@ console.log keeps what the guest sent, byte for byte, and the lines are decoded 
 """
 
 import codecs
-import ctypes
 import secrets
 import signal
 import time
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pexpect
 
-from . import markers, splats
+from . import deathsig, markers, splats
 
 READY = b"refpage-ci: init ready"
 _READ = 1 << 16
@@ -72,14 +71,6 @@ class Transcript:
         self.file.close()
 
 
-def _die_with_parent():
-    """QEMU must not outlive us, even if we are SIGKILLed."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 class Console:
     def __init__(self, argv, transcript_path, live=None):
         self.argv = argv
@@ -98,7 +89,8 @@ class Console:
     def start(self):
         self.started = time.monotonic()
         self.child = pexpect.spawn(self.argv[0], self.argv[1:], echo=False, timeout=None,
-                                   maxread=_READ, dimensions=(50, 250), preexec_fn=_die_with_parent)
+                                   maxread=_READ, dimensions=(50, 250),
+                                   preexec_fn=deathsig.on_parent_death(signal.SIGKILL))
         self.child.logfile_read = self.transcript
 
     def wait_ready(self, timeout):
