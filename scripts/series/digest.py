@@ -12,6 +12,9 @@ from harness import paths
 
 from . import seriesfile
 
+# The code that renders the wiring and the selftests commit; a bench or chart change is not in it.
+RENDERERS = ("scripts/series", "scripts/syscalls")
+
 
 def digest(*parts):
     h = hashlib.sha256()
@@ -25,6 +28,7 @@ def series_digest(patches_dir, selftests_dir=None):
     patches_dir = Path(patches_dir)
     series = seriesfile.load(patches_dir)
     files = [patches_dir / "series"] + [patches_dir / name for name in series.patches]
-    code = [f for f in sorted((paths.PROJECT / "scripts").rglob("*")) if f.suffix in (".py", ".j2", ".tbl")]
+    code = [f for folder in RENDERERS for f in sorted((paths.PROJECT / folder).rglob("*"))
+            if f.suffix in (".py", ".j2", ".tbl")]
     tests = sorted(Path(selftests_dir or paths.SELFTESTS).rglob("*"))
     return digest(*(f"{f.name}\0".encode() + f.read_bytes() for f in files + code + tests if f.is_file()))

@@ -64,6 +64,25 @@ def test_no_ccache_restores_the_environment(monkeypatch):
     assert "CCACHE_DISABLE" not in os.environ
 
 
+def test_series_digest_follows_the_renderers_not_the_bench(tmp_path, monkeypatch):
+    from harness import paths
+    from scripts.series.digest import series_digest
+    for name in ("scripts/series/wiring.py", "scripts/syscalls/render.py", "scripts/bench/chart.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    patches, tests = tmp_path / "patches", tmp_path / "selftests"
+    patches.mkdir()
+    tests.mkdir()
+    (patches / "series").write_text("0001-a.patch\n")
+    (patches / "0001-a.patch").write_text("Subject: a\n")
+    monkeypatch.setattr(paths, "PROJECT", tmp_path)
+    first = series_digest(patches, tests)
+    (tmp_path / "scripts/bench/chart.py").write_text("x = 2\n")
+    assert series_digest(patches, tests) == first
+    (tmp_path / "scripts/syscalls/render.py").write_text("x = 2\n")
+    assert series_digest(patches, tests) != first
+
+
 def test_series_digest_follows_the_patches(tmp_path):
     from scripts.series.digest import series_digest
     (tmp_path / "series").write_text("0001-a.patch\n")
