@@ -41,7 +41,7 @@ def _panel(ax, comp, metric, samples):
         ax.annotate(improvement(r).replace("% +/- ", "%\n+/- "), (i, tops[i]),
                     textcoords="offset points", xytext=(0, 4), ha="center", va="bottom", fontsize=7)
     ax.margins(y=0.3)
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3))
 
 
 def draw(report):
