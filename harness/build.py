@@ -1,5 +1,7 @@
 """Build: the kernel image and its uapi headers, incrementally, with the log kept."""
 
+import contextlib
+import os
 import re
 import signal
 import subprocess
@@ -111,13 +113,28 @@ class _Status:
             self.progress(f"warning: {line}")
 
 
+# make leads a process group of its own, under a shell that passes a SIGTERM to the whole group:
+# when refpage-ci dies, even by SIGKILL, the kernel sends it one, and no compiler or linker of
+# the build runs on.
+_GROUP = 'trap "kill -TERM 0" TERM; "$@" & wait $!'
+
+
+def spawn(cmd, env=None):
+    """make (or any command) as the leader of its own process group, output on one pipe."""
+    return subprocess.Popen(["sh", "-c", _GROUP, "sh", *cmd], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, errors="replace", env=env,
+                            start_new_session=True, preexec_fn=deathsig.on_parent_death(signal.SIGTERM))
+
+
 def _stop(make):
-    """Let make reap its compilers and delete half-written targets, as it does on Ctrl-C."""
-    make.send_signal(signal.SIGINT)
+    """Stop make and everything it started; make deletes its half-written targets."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(make.pid, signal.SIGTERM)
     try:
         make.wait(timeout=MAKE_GRACE_SECONDS)
     except subprocess.TimeoutExpired:
-        make.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(make.pid, signal.SIGKILL)
         make.wait()
 
 
@@ -126,9 +143,7 @@ def _run_logged(cmd, env, log, status):
     watch = distccs.FailureWatch()
     with open(log, "a") as out:
         out.write("$ " + " ".join(cmd) + "\n")
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                errors="replace", env=env,
-                                preexec_fn=deathsig.on_parent_death(signal.SIGTERM))
+        proc = spawn(cmd, env)
         try:
             for line in proc.stdout:
                 out.write(line)
