@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from harness.repro import catalogue
+
 from test_boot import all_leaves, by_name, is_mte
 from test_repro import read_json
 
@@ -37,4 +39,6 @@ def test_repro_all_on_the_newest_tree(cli, tmp_path):
     assert "repro: port 7.3" in res.stderr
     for rid, report in read_json(tmp_path).items():
         assert (report["bug"]["state"], report["fixed"]["state"]) == ("reproduced", "fixed"), (rid, report)
-    assert "14 of 14 ids reproduced and fixed, 0 skipped, 0 not as expected" in res.stdout
+    n = len(catalogue.BUGS)
+    assert set(read_json(tmp_path)) == set(catalogue.ids())
+    assert f"{n} of {n} ids reproduced and fixed, 0 skipped, 0 not as expected" in res.stdout

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from harness.repro import catalogue
 from kcidb_io import schema
 
 from conftest import PROJECT
@@ -169,4 +171,6 @@ def test_repro_all_on_arm64_reproduces_and_fixes_every_id(cli, tmp_path):
     schema.LATEST.validate_exactly(doc)
     assert {t["path"]: t["status"] for t in doc["tests"]} == {
         f"repro.{rid}.{half}": "PASS" for rid in read_json(tmp_path) for half in ("bug", "fixed")}
-    assert "14 of 14 ids reproduced and fixed, 0 skipped, 0 not as expected" in res.stdout
+    n = len(catalogue.BUGS)
+    assert set(read_json(tmp_path)) == set(catalogue.ids())
+    assert f"{n} of {n} ids reproduced and fixed, 0 skipped, 0 not as expected" in res.stdout
