@@ -423,8 +423,12 @@ TEST_F(mte, unaligned_and_straddling_content)
 	buf = mmap(NULL, 2 * psize, RW_MTE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, buf);
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		size_t at = cases[c].at == 4096 - 16 ? psize - 16 : cases[c].at;
-		char *content = buf + at;
+		size_t at = cases[c].at;
+		char *content;
+
+		if (at == 4096 - 16)	/* the last granule of the page */
+			at = psize - 16;
+		content = buf + at;
 
 		for (i = 0; i < 2 * psize / MTE_GRANULE; i++)
 			mte_set_tag(mte_tag_ptr(buf + i * MTE_GRANULE, 13));
