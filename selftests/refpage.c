@@ -831,7 +831,8 @@ TEST(enomem_in_memcg)
 		ASSERT_EQ(-1, fd) TH_LOG("%d refpages within 16 pages", i);
 		ASSERT_EQ(ENOMEM, errno);
 		ASSERT_GE(ENOMEM_BOUND, i)
-			TH_LOG("ENOMEM only after %d creates within 16 pages: their pages are not charged", i);
+			TH_LOG("ENOMEM only after %d creates within 16 pages: %s",
+			       i, "their pages are not charged");
 		_exit(0);
 	}
 	ASSERT_EQ(pid, wait_exit(pid, &code));
@@ -1021,8 +1022,9 @@ TEST(kpageflags)
 	ASSERT_FALSE(flags & (1ULL << KPF_ANON)) TH_LOG("the reference page is an anonymous page");
 	m[psize + 1] = 0x42;
 	flags = kpage_flags(pagemap_pfn(m + psize));
-	ASSERT_TRUE(flags & (1ULL << KPF_ANON)) TH_LOG("a written page is not anonymous (flags %#llx)",
-						       (unsigned long long)flags);
+	ASSERT_TRUE(flags & (1ULL << KPF_ANON))
+		TH_LOG("a written page is not anonymous (flags %#llx)",
+		       (unsigned long long)flags);
 	ASSERT_FALSE(flags & (1ULL << KPF_ZERO_PAGE));
 	ASSERT_EQ(ref, pagemap_pfn(m));
 	munmap(m, 2 * psize);

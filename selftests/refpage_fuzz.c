@@ -395,8 +395,9 @@ static void fuzz_fresh_map(struct fuzz *f, int m)
 	for (off = 0; off < psize && bad < 0; off += size)
 		bad = pattern_mismatch(p + off, n, f->maps[m].pat, n);
 	if (bad >= 0)
-		broken(f, "byte %zd of a fresh mapping is %#x, pattern %#x: the reference page was written",
-		       off - size + bad, (unsigned char)p[off - size + bad], f->maps[m].pat[bad]);
+		broken(f, "byte %zd of a fresh mapping is %#x, pattern %#x: %s",
+		       off - size + bad, (unsigned char)p[off - size + bad], f->maps[m].pat[bad],
+		       "the reference page was written");
 	munmap(p, psize);
 }
 

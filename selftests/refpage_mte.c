@@ -334,7 +334,7 @@ TEST_F(mte, dontneed_keeps_tags)
 	ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(self->map, 11), &v));
 }
 
-/* A written page goes out to swap and comes back with the content's tags (arch/arm64/mm/mteswap.c) */
+/* A written page goes to swap and comes back with the content's tags (mteswap.c) */
 TEST_F(mte, swap_keeps_tags)
 {
 	unsigned int tags[] = { 6, 10 };
@@ -386,9 +386,11 @@ TEST_F(mte, short_content_tags_every_granule)
 	char *p;
 
 	for (size = 1; size <= 8; size *= 2) {
-		ASSERT_EQ(0, MAP_TAGGED(0x40 + size, size, &tag, 1, RW_MTE)) TH_LOG("size %u", size);
+		ASSERT_EQ(0, MAP_TAGGED(0x40 + size, size, &tag, 1, RW_MTE))
+			TH_LOG("size %u", size);
 		p = self->map + psize;
-		ASSERT_EQ(5, mte_get_tag(p + psize - MTE_GRANULE)) TH_LOG("size %u: the last granule", size);
+		ASSERT_EQ(5, mte_get_tag(p + psize - MTE_GRANULE))
+			TH_LOG("size %u: the last granule", size);
 		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 37, 5), &v)) TH_LOG("size %u", size);
 		ASSERT_EQ(0x40 + size, v);
 		ASSERT_EQ(variant->fault, mte_try_load(mte_tag_ptr(p + 37, 6), &v));
@@ -413,16 +415,16 @@ TEST_F(mte, unaligned_and_straddling_content)
 	static const struct { size_t at; unsigned int size, tags[2]; } cases[] = {
 		{ 8, 16, { 4, 4 } },			/* content[0] in granule 0 */
 		{ 8, 32, { 4, 7 } },			/* content[16] in granule 1 */
-		{ 4096 - 16, 32, { 2, 11 } },		/* the last granule, then the next page's first */
+		{ 4096 - 16, 32, { 2, 11 } },	/* the last granule, the next page's first */
 	};
-	unsigned int c, i, tag[2] = { 0 };
+	unsigned int c, i, second, tag[2] = { 0 };
 	unsigned char v;
 	char *buf, *p;
 	int fd;
 
 	buf = mmap(NULL, 2 * psize, RW_MTE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, buf);
-	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
 		size_t at = cases[c].at;
 		char *content;
 
@@ -445,9 +447,12 @@ TEST_F(mte, unaligned_and_straddling_content)
 		p = mmap(NULL, psize, RW_MTE, MAP_PRIVATE, fd, 0);
 		ASSERT_NE(MAP_FAILED, p);
 		for (i = 0; i < 8; i++)
-			ASSERT_EQ(tag[i * 16 % cases[c].size / 16], mte_get_tag(p + i * MTE_GRANULE))
-				TH_LOG("case %u (content at +%zu, %u bytes): granule %u", c, at, cases[c].size, i);
-		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 16 + 3, tag[1 % (cases[c].size / 16)]), &v));
+			ASSERT_EQ(tag[i * 16 % cases[c].size / 16],
+				  mte_get_tag(p + i * MTE_GRANULE))
+				TH_LOG("case %u (content at +%zu, %u bytes): granule %u",
+				       c, at, cases[c].size, i);
+		second = tag[1 % (cases[c].size / 16)];
+		ASSERT_EQ(0, mte_try_load(mte_tag_ptr(p + 16 + 3, second), &v));
 		ASSERT_EQ(16 % cases[c].size + 3 + 1, v);
 		munmap(p, psize);
 		close(fd);
@@ -489,7 +494,8 @@ TEST_F(mte, ptrace_pokemtetags_copies_the_page)
 		ASSERT_EQ(3, mte_get_tag(self->map)) TH_LOG("another untouched page took the tag");
 		fresh = mmap(NULL, psize, RW_MTE, MAP_PRIVATE, self->fd, 0);
 		ASSERT_NE(MAP_FAILED, fresh);
-		ASSERT_EQ(3, mte_get_tag(fresh)) TH_LOG("PTRACE_POKEMTETAGS tagged the reference page");
+		ASSERT_EQ(3, mte_get_tag(fresh))
+			TH_LOG("PTRACE_POKEMTETAGS tagged the reference page");
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));

@@ -141,7 +141,8 @@ static const char *region_free(struct region *r)
 	if (r->witness >= 0)
 		close(r->witness);
 	r->map = NULL;
-	r->fd = r->witness = -1;
+	r->fd = -1;
+	r->witness = -1;
 	return ok ? NULL : "a fresh mapping of its fd (the reference page was written)";
 }
 
@@ -265,8 +266,10 @@ static int work(unsigned int seed, double until)
 	size_t i;
 	int fd, k;
 
-	for (k = 0; k < NR_REGIONS; k++)
-		w.r[k].fd = w.r[k].witness = -1;
+	for (k = 0; k < NR_REGIONS; k++) {
+		w.r[k].fd = -1;
+		w.r[k].witness = -1;
+	}
 	pattern_fill(w.shared_pat, 16, PATTERN_DISTINCT, seed);
 	fd = refpage_map(w.shared_pat, 16, MAX_PAGES * psize,
 			 PROT_READ | PROT_WRITE, (void **)&w.shared);
