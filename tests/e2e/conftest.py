@@ -56,12 +56,8 @@ def _git(tree, *args, check=True):
     return subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True, check=check)
 
 
-def series_worktree(name, branch):
-    """A worktree of the default tree kept in the cache, reset to the base and given the series.
-
-    The path stays the same from run to run, so the kernel builds in it stay
-    incremental: only what the series changes is rebuilt.
-    """
+def base_worktree(name):
+    """A worktree of the default base in the cache, at the base, clean: a tree to apply on."""
     from harness import paths, tree as trees
     base = trees.default_tree()
     wt = paths.cache_dir() / "worktrees" / name
@@ -70,6 +66,16 @@ def series_worktree(name, branch):
         _git(base, "worktree", "add", "--quiet", "--detach", str(wt), "base")
     _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
     _git(wt, "clean", "-fdq")
+    return wt
+
+
+def series_worktree(name, branch):
+    """A worktree of the default tree kept in the cache, reset to the base and given the series.
+
+    The path stays the same from run to run, so the kernel builds in it stay
+    incremental: only what the series changes is rebuilt.
+    """
+    wt = base_worktree(name)
     _git(wt, "branch", "-D", branch, check=False)
     res = subprocess.run([sys.executable, "-m", "harness.cli", "series", "apply", "--tree", str(wt),
                           "--branch", branch], capture_output=True, text=True, cwd=PROJECT)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, _git
+from conftest import PROJECT, _git, base_worktree
 
 pytestmark = pytest.mark.e2e
 
@@ -127,19 +127,6 @@ def test_two_boots_of_one_tree_take_turns_and_build_once(cli, tmp_path):
     assert meta["first"]["build_dir"] == meta["second"]["build_dir"]
     steps = {name: m["build_stats"]["steps"] for name, m in meta.items()}
     assert steps["second"] < steps["first"], steps  # the first built mm/refpage.o and linked; the second found it done
-
-
-def base_worktree(name):
-    """A worktree of the default base in the cache, at the base, clean: a tree to apply on."""
-    from harness import paths, tree as trees
-    base = trees.default_tree()
-    wt = paths.cache_dir() / "worktrees" / name
-    if not (wt / ".git").exists():
-        wt.parent.mkdir(parents=True, exist_ok=True)
-        _git(base, "worktree", "add", "--quiet", "--detach", str(wt), "base")
-    _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
-    _git(wt, "clean", "-fdq")
-    return wt
 
 
 def test_two_series_apply_on_one_tree_one_applies_the_other_is_refused(cli, tmp_path):
