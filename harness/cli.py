@@ -15,7 +15,7 @@ from .errors import StageFailed, UserError
 from .remote import options as remote_options
 
 # Subcommands that live beside the harness; each module has register(subparsers).
-PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "scripts.bench.command",
+PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "harness.bench.command",
            "harness.tree_command")
 
 

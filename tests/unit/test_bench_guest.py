@@ -2,7 +2,8 @@
 
 from harness.console import CommandResult
 from harness.pipeline import BootOutcome
-from scripts.bench import cases, guest
+from harness.bench import guest
+from scripts.bench import cases
 from scripts.bench.cases import Spec
 
 

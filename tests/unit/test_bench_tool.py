@@ -1,6 +1,6 @@
 """bench --tool: the summary's layout and goals, the virtme-ng command lines (pure parts)."""
 
-from scripts.bench import tool, vng
+from harness.bench import tool, vng
 
 LOAD = {"load1": 2.5, "compilers": 4}
 

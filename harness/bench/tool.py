@@ -25,9 +25,10 @@ from harness import (accel, build, config, kbuild, machine as machines, paths, p
 from harness.console import Console, ConsoleTimeout, GuestDied
 from harness.errors import StageFailed
 
+from scripts.bench import report
 from scripts.series.git import Git
 
-from . import hostload, report, vng
+from . import hostload, vng
 
 RATIO_GOAL = 0.5   # our cold build / virtme-ng's
 TOUCHED = "mm/refpage.c"

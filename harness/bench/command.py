@@ -7,7 +7,7 @@ from harness import machine as machines, pipeline, tree as trees
 from harness.errors import StageFailed, UserError
 from harness.progress import Progress
 
-from . import cases
+from scripts.bench import cases
 from .tool import options
 
 
@@ -73,7 +73,9 @@ def bench_command(args):
 
 
 def feature(args, progress):
-    from . import chart, guest, report, table
+    from scripts.bench import chart, report, table
+
+    from . import guest
     arch = args.arch[0]
     comparisons = cases.comparisons_for(arch, args.only)
     if not comparisons:

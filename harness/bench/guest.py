@@ -6,7 +6,7 @@ from pathlib import Path
 from harness import buildlock, paths, pipeline, selftests, tree as trees
 from harness.errors import StageFailed
 
-from . import cases, report
+from scripts.bench import cases, report
 
 SOURCE = paths.SELFTESTS / "bench"
 GUEST_PATH = "/usr/bin/refpage_bench"
