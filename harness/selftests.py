@@ -1,30 +1,17 @@
 """The guest's test programs: the project's selftests and a user's own reproducer."""
 
-import re
 import subprocess
 from pathlib import Path
+
+from scripts.series.selftests import programs as makefile_programs
 
 from . import paths
 from .errors import StageFailed, UserError
 
 
-_TESTS = re.compile(r"^TESTS\s*:=\s*(.*)$", re.M)
-
-
 def programs(folder=None):
     """The programs selftests/Makefile builds, in run order (its `TESTS :=` line)."""
-    folder = Path(folder or paths.SELFTESTS)
-    makefile = folder / "Makefile"
-    if not makefile.is_file():
-        raise UserError(f"{makefile}: no such file; the test programs are listed in selftests/Makefile")
-    found = _TESTS.search(makefile.read_text())
-    if not found:
-        raise UserError(f"{makefile}: no `TESTS := ...` line naming the programs")
-    names = tuple(found.group(1).split())
-    missing = [p for p in names if not (folder / f"{p}.c").is_file()]
-    if missing:
-        raise UserError(f"{makefile} lists {', '.join(missing)} without a .c file in {folder}")
-    return names
+    return makefile_programs(folder or paths.SELFTESTS)
 
 
 def headers(build_dir):

@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 from harness import paths
 from harness.errors import StageFailed, UserError
 
-from . import apply as applying, intree, selftests
+from . import apply as applying, selftests
 from .git import Git, run
 
 _FINDING = re.compile(r"^(?:(?P<file>[^:\s][^:]*):(?P<line>\d+): )?(?P<kind>ERROR|WARNING|CHECK): (?P<msg>.*)$")
@@ -162,29 +162,8 @@ def select(commits, spec):
     return chosen
 
 
-def build_one(wt, arch, out, progress, intree_selftests=None):
-    """'ok' when the kernel builds at the worktree's HEAD (the harness' incremental build).
-
-    With `intree_selftests` (the selftests commit's sources), the mm selftests
-    Makefile of the tree must also build those programs against the new headers.
-    """
-    from harness import pipeline
-    try:
-        prep = pipeline.prepare(pipeline.Options(arch=arch, tree=wt, out=out), "series-check", progress)
-    except StageFailed as exc:
-        if str(exc).startswith("selftests:"):
-            return "ok (the selftests did not build here)"
-        first = (exc.detail or "").strip().splitlines()[:1]
-        return f"failed: {exc}" + (f": {first[0]}" if first else "")
-    if intree_selftests is None:
-        return "ok"
-    verdict = intree.build(wt, prep.machine, prep.build_dir, prep.out, intree_selftests)
-    progress(f"check: {arch}: {', '.join(intree_selftests.programs)} with the tree's mm selftests Makefile: "
-             f"{verdict}")
-    return "ok" if verdict == "ok" else f"kernel ok, in-tree selftests {verdict}"
-
-
-def check(tree, patches_dir, arches, build=True, build_commits=None, progress=print):
+def check(tree, patches_dir, arches, build_one=None, build_commits=None, progress=print):
+    """checkpatch on every commit; with `build_one(worktree, arch, out, progress, selftests)`, builds too."""
     user_git = Git(tree)
     wt = worktree_for(tree)
     reports = []
@@ -199,7 +178,7 @@ def check(tree, patches_dir, arches, build=True, build_commits=None, progress=pr
                 reports.append(report)
                 progress(f"check: checkpatch {sha[:12]} {subject}: {len(report.errors)} errors, "
                          f"{len(report.warnings)} warnings/checks")
-            if build:
+            if build_one:
                 to_build = {sha for sha, _ in select(commits, build_commits)}
                 for report in reports:
                     for arch in arches:

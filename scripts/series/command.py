@@ -130,12 +130,15 @@ def refresh_command(args):
 
 
 def check_command(args):
+    from harness import commitbuild
     from harness.progress import Progress
+
     from . import check
     arches = args.arch or machines.known_arches()
     tree = resolve_tree(args.tree)
     reports = check.check(tree, _port(args, tree).folder, arches,
-                          build=not args.no_build, build_commits=args.build_commits, progress=Progress())
+                          build_one=None if args.no_build else commitbuild.build_one,
+                          build_commits=args.build_commits, progress=Progress())
     text = check.summary(reports)
     bad = [r for r in reports if not r.ok]
     if bad:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Tuple
 
-from harness import selftests as harness_selftests
 from harness.errors import UserError
 from harness.report import write_atomic
 
@@ -23,6 +22,7 @@ _MTE = re.compile(r"^\$\(OUT\)/(\S+):\s*CFLAGS\s*\+=\s*\$\(MTE_CFLAGS\)", re.M)
 # The first TEST_PROGS line: `TEST_PROGS := run_vmtests.sh` up to 6.x, `TEST_PROGS += ksft_*.sh` in 7.x.
 _MAKEFILE_ANCHOR = re.compile(r"^TEST_PROGS\s*(?::=|\+=|=)", re.M)
 MTE_FLAGS = "-march=armv8.5-a+memtag"
+_TESTS = re.compile(r"^TESTS\s*:=\s*(.*)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,22 @@ class Sources:
         return tuple(f"{p}.c" for p in self.programs) + self.shared + self.headers
 
 
+def programs(folder):
+    """The programs selftests/Makefile builds, in run order (its `TESTS :=` line)."""
+    folder = Path(folder)
+    makefile = folder / "Makefile"
+    if not makefile.is_file():
+        raise UserError(f"{makefile}: no such file; the test programs are listed in selftests/Makefile")
+    found = _TESTS.search(makefile.read_text())
+    if not found:
+        raise UserError(f"{makefile}: no `TESTS := ...` line naming the programs")
+    names = tuple(found.group(1).split())
+    missing = [p for p in names if not (folder / f"{p}.c").is_file()]
+    if missing:
+        raise UserError(f"{makefile} lists {', '.join(missing)} without a .c file in {folder}")
+    return names
+
+
 def is_selftests(subject_line):
     return subject_line.strip() == SUBJECT
 
@@ -45,12 +61,12 @@ def is_selftests(subject_line):
 def sources(folder):
     """The programs and headers the project's selftests/Makefile builds."""
     folder = Path(folder)
-    programs = harness_selftests.programs(folder)
+    names = programs(folder)
     text = (folder / "Makefile").read_text()
     headers = tuple(sorted(p.name for p in folder.glob("*.h")))
-    shared = tuple(sorted(p.name for p in folder.glob("*.c") if p.stem not in programs))
-    mte = tuple(_MTE.findall(text)) or (programs if MTE_FLAGS.split("+", 1)[1] in text else ())
-    return Sources(folder, programs, mte, headers, shared)
+    shared = tuple(sorted(p.name for p in folder.glob("*.c") if p.stem not in names))
+    mte = tuple(_MTE.findall(text)) or (names if MTE_FLAGS.split("+", 1)[1] in text else ())
+    return Sources(folder, names, mte, headers, shared)
 
 
 def to_tree(text):

@@ -7,8 +7,8 @@ mm's vm_util.c, which that Makefile links into every test) is caught.
 
 from pathlib import Path
 
-from . import selftests
-from .git import run
+from scripts.series import selftests
+from scripts.series.git import run
 
 
 def build(tree, machine, build_dir, out, src):
