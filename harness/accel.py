@@ -6,7 +6,7 @@ import platform
 import subprocess
 import time
 
-from . import paths, qemu
+from . import paths, qemu, wholefile
 
 HOST_ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
 PROBE_TIMEOUT = 30
@@ -73,6 +73,4 @@ def _read(path):
 
 def _write(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)
+    wholefile.write_text(path, json.dumps(data, indent=1))

@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from . import cpio, diskspace, paths
+from . import cpio, diskspace, paths, wholefile
 
 INIT = paths.QEMU_IMAGES / "init"
 KEEP = 6
@@ -49,14 +49,8 @@ def make(out_dir, busybox, selftests=(), extra=(), progress=None):
     _prune(Path(out_dir), keep=KEEP)
     data = cpio.archive(items)
     diskspace.require(out_dir, len(data), f"image: {path.name}")
-    tmp = path.with_suffix(".tmp")
     with diskspace.no_room_is_one_line(out_dir, len(data), f"image: {path.name}"):
-        try:
-            tmp.write_bytes(data)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    tmp.replace(path)
+        wholefile.write_bytes(path, data)
     if progress:
         progress(f"image: {path.name} ({path.stat().st_size // 1024} KiB, {len(items)} entries)")
     return path

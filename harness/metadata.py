@@ -1,18 +1,14 @@
 """metadata.json (written early, rewritten as the run goes, always atomically) and reproducer.sh."""
 
 import json
-import os
 import stat
 from pathlib import Path
 
-from . import qemu
+from . import qemu, wholefile
 
 
 def write_json(path, data):
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
-    os.replace(tmp, path)
+    wholefile.write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
 class Metadata:

@@ -1,10 +1,11 @@
 import errno
+import os
 import shutil
 from collections import namedtuple
 
 import pytest
 
-from harness import diskspace, initramfs
+from harness import diskspace, initramfs, wholefile
 from harness.errors import StageFailed
 
 Usage = namedtuple("Usage", "total used free")
@@ -42,11 +43,11 @@ def test_an_image_that_finds_no_room_leaves_no_half_file(tmp_path, monkeypatch):
     busybox = tmp_path / "busybox"
     busybox.write_bytes(b"\x7fELF" + b"\0" * 1000)
 
-    def full(self, data):
-        open(self, "wb").write(data[:10])
+    def full(fd, data):
+        os.write(fd, data[:10])
         raise OSError(errno.ENOSPC, "No space left on device")
     (tmp_path / "build").mkdir()
-    monkeypatch.setattr(type(tmp_path), "write_bytes", full)
+    monkeypatch.setattr(wholefile, "_write_all", full)
     with pytest.raises(StageFailed, match="image: initramfs-"):
         initramfs.make(tmp_path / "build", busybox)
     assert list((tmp_path / "build").iterdir()) == []
