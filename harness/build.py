@@ -1,9 +1,6 @@
 """Build: the kernel image and its uapi headers, incrementally, with the log kept."""
 
-import contextlib
-import os
 import re
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -113,29 +110,10 @@ class _Status:
             self.progress(f"warning: {line}")
 
 
-# make leads a process group of its own, under a shell that passes a SIGTERM to the whole group:
-# when refpage-ci dies, even by SIGKILL, the kernel sends it one, and no compiler or linker of
-# the build runs on.
-_GROUP = 'trap "kill -TERM 0" TERM; "$@" & wait $!'
-
-
 def spawn(cmd, env=None):
     """make (or any command) as the leader of its own process group, output on one pipe."""
-    return subprocess.Popen(["sh", "-c", _GROUP, "sh", *cmd], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, errors="replace", env=env,
-                            start_new_session=True, preexec_fn=deathsig.on_parent_death(signal.SIGTERM))
-
-
-def _stop(make):
-    """Stop make and everything it started; make deletes its half-written targets."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(make.pid, signal.SIGTERM)
-    try:
-        make.wait(timeout=MAKE_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(make.pid, signal.SIGKILL)
-        make.wait()
+    return deathsig.spawn_group(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                errors="replace", env=env)
 
 
 def _run_logged(cmd, env, log, status):
@@ -157,7 +135,7 @@ def _run_logged(cmd, env, log, status):
             proc.wait()
         finally:
             if proc.poll() is None:
-                _stop(proc)
+                deathsig.stop_group(proc, MAKE_GRACE_SECONDS)
     if proc.returncode:
         lines = Path(log).read_text(errors="replace").splitlines()
         errors = compiler_errors(lines) or lines[-25:]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import kconfiglib
 
-from . import kconfig_compat, kbuild, paths
+from . import deathsig, kconfig_compat, kbuild, paths
 from .errors import StageFailed, UserError
 
 _SET = re.compile(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$")
@@ -289,9 +289,9 @@ def _make(machine, tree, build_dir, log, *args):
     with open(log, "a") as out:
         out.write("$ " + " ".join(cmd) + "\n")
         out.flush()
-        res = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=kbuild.compiler_env())
-    if res.returncode:
-        raise StageFailed(f"config: `make {target}` failed (exit {res.returncode}); log: {log}",
+        returncode = deathsig.run_group(cmd, stdout=out, stderr=subprocess.STDOUT, env=kbuild.compiler_env())
+    if returncode:
+        raise StageFailed(f"config: `make {target}` failed (exit {returncode}); log: {log}",
                           _tail(log))
 
 

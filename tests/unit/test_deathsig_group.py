@@ -1,0 +1,45 @@
+"""run_group (real processes, seconds): what it started goes when refpage-ci is SIGKILLed or interrupted."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The parent runs a "make" whose recipe forks a long sleep, then waits in run_group.
+PARENT = ("import sys\n"
+          "from harness import deathsig\n"
+          "deathsig.run_group(['sh', '-c', 'sleep 100 & echo $! > ' + sys.argv[1] + '; wait'])\n")
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _grandchild(tmp_path, sig):
+    pidfile = tmp_path / "pid"
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(pidfile)], cwd=PROJECT)
+    deadline = time.monotonic() + 10
+    while not (pidfile.is_file() and pidfile.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sleeper = int(pidfile.read_text())
+    assert _alive(sleeper)
+    parent.send_signal(sig)
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _alive(sleeper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sleeper
+
+
+def test_a_sigkill_of_the_parent_ends_the_recipes_children(tmp_path):
+    assert not _alive(_grandchild(tmp_path, signal.SIGKILL))
+
+
+def test_ctrl_c_in_the_parent_ends_them_too(tmp_path):
+    assert not _alive(_grandchild(tmp_path, signal.SIGINT))
