@@ -207,6 +207,7 @@ def configure(machine, tree, build_dir, requests, version, log, progress=print):
     stamp = build_dir / STAMP
     dotconfig = build_dir / ".config"
     if not (stamp.is_file() and stamp.read_text() == digest and dotconfig.is_file()):
+        stamp.unlink(missing_ok=True)  # before .config changes: an interrupted config is redone
         progress(f"config: resolving {len(requests)} requested symbols against the tree")
         kconf = readable_kconfig(machine, tree, version, progress)
         if kconf is not None:
@@ -217,7 +218,6 @@ def configure(machine, tree, build_dir, requests, version, log, progress=print):
         progress("config: make allnoconfig + fragments, olddefconfig")
         _make(machine, tree, build_dir, log, "allnoconfig", f"KCONFIG_ALLCONFIG={fragment}")
         _make(machine, tree, build_dir, log, "olddefconfig")
-        stamp.unlink(missing_ok=True)
     verify(machine, tree, dotconfig, requests, version, progress)
     stamp.write_text(digest)
     return dotconfig

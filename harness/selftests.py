@@ -5,7 +5,7 @@ from pathlib import Path
 
 from scripts.series.selftests import programs as makefile_programs
 
-from . import paths
+from . import deathsig, paths
 from .errors import StageFailed, UserError
 
 
@@ -51,8 +51,8 @@ def _run(cmd, log, what):
     with open(log, "a") as f:
         f.write("$ " + " ".join(cmd) + "\n")
         f.flush()
-        res = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
-    if res.returncode:
+        returncode = deathsig.run_group(cmd, stdout=f, stderr=subprocess.STDOUT)
+    if returncode:
         lines = Path(log).read_text(errors="replace").splitlines()
         errors = [l for l in lines if ": error:" in l or "Error" in l] or lines[-15:]
-        raise StageFailed(f"{what}: failed (exit {res.returncode}); log: {log}", "\n".join(errors[-25:]))
+        raise StageFailed(f"{what}: failed (exit {returncode}); log: {log}", "\n".join(errors[-25:]))
