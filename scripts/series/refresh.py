@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List
 
-from harness import paths
+from harness import paths, wholefile
 from harness.errors import UserError
-from harness.report import write_atomic
 
 from . import selftests, seriesfile, treelock, wiring
 from .branch import resolve
@@ -109,7 +108,7 @@ def _refresh(git, patches_dir, branch, base, progress, selftests_dir):
         if target.is_file() and target.read_text() == text:
             result.unchanged.append(name)
         else:
-            write_atomic(target, text)
+            wholefile.write_text(target, text)
             result.written.append(name)
     keep = {n for n in names if not n.startswith("#")}
     for stale in (old.patches if old else ()):
@@ -117,7 +116,7 @@ def _refresh(git, patches_dir, branch, base, progress, selftests_dir):
             (patches_dir / stale).unlink()
             result.removed.append(stale)
     header = old.header if old else ()
-    write_atomic(patches_dir / "series", seriesfile.render(names, header))
+    wholefile.write_text(patches_dir / "series", seriesfile.render(names, header))
     progress(f"refresh: {len(result.written)} written, {len(result.unchanged)} unchanged, "
              f"{len(result.removed)} removed in {patches_dir} (from {branch}, base {rng.base[:12]})")
     return result

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Tuple
 
+from harness import wholefile
 from harness.errors import UserError
-from harness.report import write_atomic
 
 SUBJECT = "selftests/mm: add reference page tests"
 DEST = "tools/testing/selftests/mm"
@@ -158,6 +158,6 @@ def write_back(git, sha, folder):
         text = from_tree(res.stdout)
         target = src.folder / name
         if target.read_text() != text:
-            write_atomic(target, text)
+            wholefile.write_text(target, text)
             changed.append(name)
     return changed
