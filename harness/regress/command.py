@@ -1,0 +1,174 @@
+"""`refpage-ci regress --arch A [--tree T]`: the tree's mm selftests on the base kernel and on the
+series kernel (same config, same binaries), one table, exit 1 on a regression."""
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from harness import machine as machines, paths, pipeline, results, tap, tree as trees
+from harness.errors import UserError
+from harness.progress import Progress
+
+from . import bugtree, mmbuild, report, verdict
+from .programs import PROGRAMS, SETUP, binaries
+
+GUEST_DIR = "/mm"
+CONSOLE_ROW = "kernel console"
+
+
+def register(subparsers):
+    p = subparsers.add_parser(
+        "regress", help="the tree's own mm selftests on the base kernel and on the series; exit 1 on a regression",
+        description="Builds the base tree and the series (same config, plus qemu_images/regress.fragment), "
+                    "the tree's tools/testing/selftests/mm programs once (static, with the tree's Makefile), "
+                    "boots both kernels, runs the same programs with run_vmtests.sh's arguments, each in a time "
+                    "box, and prints each program and TAP subtest on both with a verdict. A pass on the base "
+                    "that fails, crashes, times out or skips on the series is a regression (exit 1).")
+    p.add_argument("--arch", required=True, choices=machines.known_arches(), help="guest arch")
+    p.add_argument("--tree", help=f"debian:X.Y, the base under the series (default: {trees.DEFAULT_NAME})")
+    p.add_argument("--out", help="folder for both runs' logs and the comparison (default: out/regress-<arch>)")
+    p.add_argument("--config", dest="variant", help="config variant on top of base, for both kernels")
+    p.add_argument("--only", action="append", metavar="PROGRAM",
+                   help="run only this mm program, e.g. cow (repeatable)")
+    p.add_argument("--bug-patch", type=Path, metavar="FILE",
+                   help="a throwaway patch on top of the series (git am -3): does regress catch it?")
+    p.add_argument("--all-tests", action="store_true", help="every subtest in the table, not only those not ok")
+    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
+    p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
+    p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
+    p.add_argument("--junit", help="also write the comparison as JUnit XML here")
+    p.add_argument("--json", help="also write the comparison as JSON here")
+    p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
+    p.set_defaults(func=regress_command)
+
+
+def fragments(machine):
+    own = machine.folder / "regress.fragment"
+    return tuple(str(f) for f in (paths.QEMU_IMAGES / "regress.fragment", own) if f.is_file())
+
+
+def selected(only):
+    names = [p.binary for p in PROGRAMS]
+    unknown = [o for o in only or () if o not in names]
+    if unknown:
+        raise UserError(f"--only {unknown[0]}: not one of regress's mm programs; they are "
+                        f"{', '.join(dict.fromkeys(names))}")
+    return [p for p in PROGRAMS if not only or p.binary in only]
+
+
+def regress_command(args):
+    started = time.monotonic()
+    progress = Progress()
+    version = trees.named_version(args.tree or trees.DEFAULT_NAME)
+    if not version:
+        raise UserError(f"--tree {args.tree}: regress compares a Debian base with the series on it; "
+                        f"give debian:X.Y (e.g. {trees.DEFAULT_NAME})")
+    machine = machines.load(args.arch)
+    programs = selected(args.only)
+    out = Path(args.out or Path("out") / f"regress-{args.arch}").resolve()
+    series_tree = bugtree.worktree(version, args.bug_patch, progress) if args.bug_patch else None
+    template = pipeline.Options(arch=args.arch, tree=args.tree, jobs=args.jobs, accel=args.accel,
+                                boot_timeout=args.boot_timeout, variant=args.variant,
+                                fragments=fragments(machine), live=sys.stdout if args.verbose else None)
+    base_opts = replace(template, out=out / "base", no_series=True)
+    series_opts = replace(template, out=out / "series", tree=series_tree or args.tree)
+    base = pipeline.prepare(base_opts, "regress", progress)
+    series = pipeline.prepare(series_opts, "regress", progress)
+    present, not_run = _present(programs, base.tree, machine)
+    built = mmbuild.build(machine, base.tree, base.build_dir, binaries(present), base.out / "build.log", progress)
+    progress(f"regress: mm selftests {'from the cache' if built.cached else 'built'} in {built.folder}")
+    not_run.update({p.label: f"does not build in {base.tree.name}: {built.failed[p.binary]}"
+                    for p in present if p.binary in built.failed})
+    runnable = [p for p in present if p.binary in built.binaries]
+    sides = {name: _run(prep, opts, runnable, built, progress)
+             for name, prep, opts in (("base", base, base_opts), ("series", series, series_opts))}
+    labels = [p.label for p in runnable] + [CONSOLE_ROW]
+    comparison = verdict.compare(labels, sides["base"][0], sides["series"][0], not_run)
+    meta = _meta(args, machine, base, series, sides, time.monotonic() - started)
+    _write(comparison, meta, out, args, machine)
+    return _print(comparison, sides, args, out, time.monotonic() - started)
+
+
+def _present(programs, tree, machine):
+    present, not_run = [], {}
+    for p in programs:
+        why = p.skip_reason(tree, machine.name)
+        if why:
+            not_run[p.label] = why
+        else:
+            present.append(p)
+    return present, not_run
+
+
+def _run(prep, opts, programs, built, progress):
+    """Boot `prep` once, run the setup then every program; label -> verdict.Side, and the outcome."""
+    prep.extra += [(f"{GUEST_DIR}/{b}", path) for b, path in built.binaries.items()]
+    commands = [("setup", SETUP)] + [(p.label, p.command(GUEST_DIR)) for p in programs]
+    longest = max([p.timeout for p in programs] + [60])
+    opts = replace(opts, command_timeout=longest + 60, timeout=sum(p.timeout for p in programs) + 300)
+    progress(f"regress: {prep.out.name} kernel {prep.kernel}: {len(programs)} programs")
+    outcome = pipeline.boot(prep, commands, opts, progress)
+    collected = results.collect(prep.machine.name, outcome, results.AUTO)
+    results.write(collected, outcome, prep.out)
+    roots = {r.name: r for r in collected[prep.machine.name]}
+    by_name = {res.name: res for res in outcome.results}
+    sides = {p.label: verdict.side((by_name.get(p.label), roots.get(p.label)), p.timeout) for p in programs
+             if p.label in by_name}
+    sides[CONSOLE_ROW] = _console_side(roots.get(results.CONSOLE), outcome)
+    return sides, outcome, prep
+
+
+def _console_side(root, outcome):
+    excerpt = tuple(pipeline.splat_report(outcome).splitlines())
+    if outcome.error:
+        return verdict.Side(verdict.ERROR, outcome.error, output=excerpt or tuple(outcome.console[-15:]))
+    if root is None or root.status is tap.Status.PASS:
+        return verdict.Side(verdict.PASS)
+    return verdict.Side(verdict.FAIL, root.reason, output=excerpt)
+
+
+def _meta(args, machine, base, series, sides, seconds):
+    def kernel(prep, outcome):
+        data = prep.meta.data
+        return {"tree": str(prep.tree), "commit": data.get("commit"), "kernel_version": data.get("kernel_version"),
+                "series_port": data.get("series_port"), "build_dir": str(prep.build_dir),
+                "boot_seconds": outcome.boot_seconds, "logs": str(prep.out)}
+    return {"command": "regress", "arch": machine.name, "tree": args.tree or trees.DEFAULT_NAME,
+            "bug_patch": str(args.bug_patch) if args.bug_patch else None, "seconds": round(seconds, 1),
+            "base": kernel(base, sides["base"][1]), "series": kernel(series, sides["series"][1])}
+
+
+def _write(comparison, meta, out, args, machine):
+    suite = f"regress.{machine.name}"
+    for path in (out / "regress.json", args.json):
+        if path:
+            report.write_json(comparison, meta, path)
+    for path in (out / "junit.xml", args.junit):
+        if path:
+            report.write_junit(comparison, suite, path)
+    report.write_atomic(out / "table.txt", report.table(comparison, every_subtest=True) + "\n")
+
+
+def _print(comparison, sides, args, out, seconds):
+    print(report.table(comparison, args.all_tests))
+    for part in (report.not_run(comparison), report.already_failing(comparison)):
+        if part:
+            print(part)
+    print(report.totals_line(comparison) + f" in {seconds:.0f}s")
+    if not comparison.regressions:
+        print(f"logs: {out} (table of every subtest: {out / 'table.txt'})", file=sys.stderr)
+        return 0
+    for program in comparison.regressed_programs():
+        print(_excerpt(program, sides["series"][0].get(program)), file=sys.stderr)
+    print(f"refpage-ci: regress: {len(comparison.regressions)} regressions in "
+          f"{', '.join(comparison.regressed_programs())}; logs: {out}", file=sys.stderr)
+    return 1
+
+
+def _excerpt(program, side, lines=25):
+    if side is None:
+        return f"--- {program}: not run on the series ---"
+    shown = list(side.output)[-lines:] or [side.reason]
+    return "\n".join([f"--- {program} on the series: {side.state}: {side.reason} (its last console lines) ---",
+                      *shown])

@@ -1,0 +1,100 @@
+"""The tree's own mm selftests, cross-compiled static with the tree's Makefile against the built
+kernel's uapi headers; once per tree, arch and sources (a folder in the cache keyed on them)."""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import buildlock, paths, selftests
+from harness.builddir import tree_id
+
+from .programs import MM
+
+MANIFEST = "manifest.json"
+_ERROR = re.compile(r"^(\S+?\.c):\d+:\d+: error: .*$", re.M)
+
+
+@dataclass(frozen=True)
+class Built:
+    folder: Path
+    binaries: dict         # binary name -> path
+    failed: dict           # binary name -> the compiler's first error (it does not build in this tree)
+    cached: bool
+
+
+def _sources(tree):
+    """What the programs are made of: the mm folder, kselftest's shared headers and makefiles,
+    and the kernel headers the Makefile reaches into."""
+    tree = Path(tree)
+    ksft = tree / "tools/testing/selftests"
+    files = [p for p in (tree / MM).rglob("*") if p.is_file() and not p.name.startswith("local_config")]
+    files += [p for p in ksft.glob("*") if p.is_file() and p.suffix in (".h", ".mk")]
+    files += [p for p in (tree / "mm").glob("*.h")]
+    return sorted(files)
+
+
+def digest(machine, tree, headers, binaries):
+    h = hashlib.sha256(f"{machine.name}\0{machine.compiler()}\0{' '.join(binaries)}\0".encode())
+    for root, files in ((Path(tree), _sources(tree)),
+                        (Path(headers), sorted(p for p in Path(headers).rglob("*") if p.is_file()))):
+        for path in files:
+            h.update(str(path.relative_to(root)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def folder_for(machine, tree, key):
+    return paths.cache_dir() / "regress-mm" / f"{tree_id(tree)}-{machine.name}-{key}"
+
+
+def build(machine, tree, build_dir, binaries, log, progress):
+    """Built for `binaries` (names): from the cache when their sources are unchanged."""
+    headers = selftests.headers(build_dir)
+    folder = folder_for(machine, tree, digest(machine, tree, headers, binaries))
+    with buildlock.held(folder.parent, progress):
+        if (folder / MANIFEST).is_file():
+            return _load(folder, cached=True)
+        _make(machine, tree, headers, binaries, folder, log, progress)
+    return _load(folder, cached=False)
+
+
+def _make(machine, tree, headers, binaries, folder, log, progress):
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        progress(f"regress: building {len(binaries)} mm selftests of {tree} for {machine.name} "
+                 f"(the tree's Makefile, static); log: {log}")
+        cmd = ["make", "-k", "-C", str(Path(tree) / MM), f"ARCH={machine.name}",
+               f"CROSS_COMPILE={machine.cross_compile}", f"CC={machine.compiler()}", f"OUTPUT={work}",
+               f"KHDR_INCLUDES=-isystem {headers}", "LDFLAGS=-static", *(str(work / b) for b in binaries)]
+        with open(log, "a") as f:
+            f.write("$ " + " ".join(cmd) + "\n")
+            f.flush()
+            res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 errors="replace")
+            f.write(res.stdout)
+        built = [b for b in binaries if (work / b).is_file()]
+        failed = {b: _first_error(res.stdout, b) for b in binaries if b not in built}
+        (work / MANIFEST).write_text(json.dumps({"built": built, "failed": failed}, indent=2) + "\n")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(work, folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _first_error(output, binary):
+    for m in _ERROR.finditer(output):
+        if Path(m.group(1)).stem == binary:
+            return m.group(0).strip()
+    return "make did not build it; see the log"
+
+
+def _load(folder, cached):
+    manifest = json.loads((folder / MANIFEST).read_text())
+    return Built(folder, {b: folder / b for b in manifest["built"]}, manifest["failed"], cached)

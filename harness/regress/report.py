@@ -1,0 +1,101 @@
+"""The comparison as a table on the terminal, and as JSON and JUnit beside the two runs' own."""
+
+import json
+import xml.etree.ElementTree as ET
+
+from harness.report import write_atomic, xml_safe
+
+from .verdict import ALREADY_FAILING, NEW_PASS, OK, REGRESSION, SKIPPED
+
+_WIDTH = 70
+
+
+def _cut(text, width):
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def table(comparison, every_subtest=False):
+    """Every program's row; its subtests' rows when they are not plainly ok (all with every_subtest)."""
+    lines = [f"{'program / test':<{_WIDTH}}  {'base':<8}  {'series':<8}  verdict", "-" * (_WIDTH + 38)]
+    for row in comparison.rows:
+        if row.test and row.verdict == OK and not every_subtest:
+            continue
+        name = f"  {row.test}" if row.test else row.program
+        lines.append(f"{_cut(name, _WIDTH):<{_WIDTH}}  {row.base:<8}  {row.series:<8}  {row.verdict}")
+    return "\n".join(lines)
+
+
+def counts(comparison):
+    return {v: len(comparison.by_verdict(v)) for v in (OK, REGRESSION, ALREADY_FAILING, NEW_PASS, SKIPPED)}
+
+
+def totals_line(comparison):
+    c = counts(comparison)
+    programs = len([r for r in comparison.rows if not r.test])
+    return (f"regress: {programs} programs, {len(comparison.rows)} rows: {c[REGRESSION]} regressions, "
+            f"{c[ALREADY_FAILING]} already failing, {c[NEW_PASS]} new passes, {c[SKIPPED]} skipped, {c[OK]} ok")
+
+
+def already_failing(comparison):
+    """Each already-failing row with the base's own reason: it is not the series'."""
+    rows = comparison.by_verdict(ALREADY_FAILING)
+    if not rows:
+        return ""
+    lines = ["already failing (on the base too, so not the series'):"]
+    lines += [f"  {_cut(r.name, 90)}: base {r.base}: {_cut(r.base_reason or '-', 140)}" for r in rows]
+    return "\n".join(lines)
+
+
+def not_run(comparison):
+    if not comparison.not_run:
+        return ""
+    return "\n".join(["not run:"] + [f"  {name}: {why}" for name, why in comparison.not_run.items()])
+
+
+def to_json(comparison, meta):
+    return {**meta, "ok": not comparison.regressions, "counts": counts(comparison),
+            "regressed_programs": comparison.regressed_programs(), "not_run": comparison.not_run,
+            "rows": [{"program": r.program, "test": r.test, "base": r.base, "series": r.series,
+                      "verdict": r.verdict, "base_reason": r.base_reason, "series_reason": r.series_reason}
+                     for r in comparison.rows]}
+
+
+def write_json(comparison, meta, path):
+    return write_atomic(path, json.dumps(to_json(comparison, meta), indent=2, ensure_ascii=False) + "\n")
+
+
+def junit_xml(comparison, suite):
+    """A testsuite per program, a testcase per row: a regression fails, already failing and
+    skipped ones are skipped with their reason."""
+    top = ET.Element("testsuites", {"name": xml_safe(suite)})
+    suites = {}
+    for row in comparison.rows:
+        el = suites.get(row.program)
+        if el is None:
+            el = suites[row.program] = ET.SubElement(top, "testsuite", {"name": xml_safe(f"{suite}.{row.program}")})
+        case = ET.SubElement(el, "testcase", {"classname": xml_safe(f"{suite}.{row.program}"),
+                                              "name": xml_safe(row.test or row.program)})
+        if row.verdict == REGRESSION:
+            message = f"base {row.base}, series {row.series}: {row.series_reason}"
+            ET.SubElement(case, "failure", {"message": xml_safe(_cut(message, 300)), "type": REGRESSION}).text = \
+                xml_safe(message)
+        elif row.verdict in (ALREADY_FAILING, SKIPPED):
+            why = row.base_reason if row.verdict == ALREADY_FAILING else row.series_reason
+            ET.SubElement(case, "skipped", {"message": xml_safe(_cut(f"{row.verdict}: {why}", 300))})
+    for name, why in comparison.not_run.items():
+        el = ET.SubElement(top, "testsuite", {"name": xml_safe(f"{suite}.{name}")})
+        case = ET.SubElement(el, "testcase", {"classname": xml_safe(f"{suite}.{name}"), "name": xml_safe(name)})
+        ET.SubElement(case, "skipped", {"message": xml_safe(_cut(f"not run: {why}", 300))})
+    for el in top:
+        cases = list(el)
+        el.set("tests", str(len(cases)))
+        el.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+        el.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
+        el.set("errors", "0")
+    ET.indent(top)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(top, encoding="unicode") + "\n"
+
+
+def write_junit(comparison, suite, path):
+    return write_atomic(path, junit_xml(comparison, suite))
