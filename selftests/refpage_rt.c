@@ -804,4 +804,127 @@ TEST(r2_vm_file)
 		SKIP(return, "mseal: ENOSYS in this kernel");
 }
 
+/*
+ * R2-exec: a read fault maps the reference page with a special PTE, and arm64
+ * synchronises the I-cache only for normal pages (__sync_cache_and_tags()), so
+ * an executable refpage mapping could fetch stale instructions on cores
+ * without DIC/IDC.  Refpage memory is never executable, as on a noexec mount:
+ * mmap(PROT_EXEC) fails with EPERM, mprotect(PROT_EXEC) with EACCES.
+ */
+TEST(r2_exec)
+{
+	unsigned char *m;
+	void *x;
+	int fd, ret, err;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+
+	fd = refpage_create(pat16, 16, 0);
+	ASSERT_LE(0, fd);
+	x = mmap(NULL, 2 * psize, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	err = errno;
+	ASSERT_EQ(MAP_FAILED, x)
+		TH_LOG("mmap(PROT_EXEC) of a refpage succeeded");
+	ASSERT_EQ(EPERM, err);
+
+	m = mmap(NULL, 2 * psize, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	m[psize] = 1;
+	read_fault(m);
+	ret = mprotect(m, 2 * psize, PROT_READ | PROT_EXEC);
+	err = errno;
+	ASSERT_EQ(-1, ret)
+		TH_LOG("mprotect(PROT_EXEC) of a refpage mapping succeeded");
+	ASSERT_EQ(EACCES, err);
+	ASSERT_EQ(0, mprotect(m, 2 * psize, PROT_READ));
+	ASSERT_EQ(1, m[psize]);
+	ASSERT_PATTERN_AT(m, 0, psize, pat16, 16);
+	munmap(m, 2 * psize);
+	close(fd);
+}
+
+/* The start of the first VMA named @name in /proc/self/maps, NULL if none */
+static void *maps_find(const char *name)
+{
+	unsigned long start = 0;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (strlen(line) > strlen(name) &&
+		    !strcmp(line + strlen(line) - strlen(name), name) &&
+		    sscanf(line, "%lx-", &start) == 1)
+			break;
+	}
+	fclose(f);
+	return (void *)start;
+}
+
+/* Whether the kernel can read @len bytes at @p (copy_from_user, as refpage_create does) */
+static bool user_readable(const void *p, size_t len)
+{
+	int pipefd[2];
+	bool ok;
+
+	if (pipe(pipefd))
+		return false;
+	ok = write(pipefd[1], p, len) == (ssize_t)len;
+	close(pipefd[0]);
+	close(pipefd[1]);
+	return ok;
+}
+
+/*
+ * R2-mte-lookup: with MTE the content's tags come from PROT_MTE mappings only,
+ * and the kernel looks at the VMA before it takes the content's pages: content
+ * that copy_from_user() reads but GUP refuses, in a VM_PFNMAP/VM_IO mapping
+ * (arm64 6.12's [vvar]) or in secretmem, makes a refpage as on any machine.
+ */
+TEST(r2_mte_lookup)
+{
+	unsigned char *vvar, *secret, *m;
+	int fd, sfd, err, cases = 0;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+
+	vvar = maps_find(" [vvar]");
+	if (vvar && user_readable(vvar, 16)) {
+		fd = refpage_create(vvar, 16, 0);
+		err = errno;
+		ASSERT_LE(0, fd)
+			TH_LOG("refpage_create with its content in [vvar] failed: %s",
+			       strerror(err));
+		close(fd);
+		cases++;
+	}
+
+	sfd = syscall(__NR_memfd_secret, 0);
+	if (sfd >= 0) {
+		ASSERT_EQ(0, ftruncate(sfd, psize));
+		secret = mmap(NULL, psize, PROT_READ | PROT_WRITE, MAP_SHARED,
+			      sfd, 0);
+		ASSERT_NE(MAP_FAILED, secret);
+		memcpy(secret, pat16, 16);
+		fd = refpage_map(secret, 16, 2 * psize, PROT_READ, (void **)&m);
+		err = errno;
+		ASSERT_LE(0, fd)
+			TH_LOG("refpage_create with its content in secretmem failed: %s",
+			       strerror(err));
+		ASSERT_NE(MAP_FAILED, m);
+		ASSERT_PATTERN_AT(m, 0, 2 * psize, pat16, 16);
+		munmap(m, 2 * psize);
+		munmap(secret, psize);
+		close(fd);
+		close(sfd);
+		cases++;
+	}
+	if (!cases)
+		SKIP(return, "no readable [vvar] and no memfd_secret here");
+}
+
 TEST_HARNESS_MAIN

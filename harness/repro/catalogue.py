@@ -21,6 +21,8 @@ class Bug:
     kind: str = RUNTIME
     arches: Tuple[str, ...] = ()  # empty: every arch
     why_arches: str = ""          # said when skipped on another arch
+    ports: Tuple[str, ...] = ()   # empty: every port of the series
+    why_ports: str = ""           # said when skipped on another port
     variants: Dict[str, str] = field(default_factory=dict)  # arch -> config variant to run it on
     expect: str = ""              # the bug half must fail so: a regex over its failure (assertion, splat,
     #                               compiler error, apply error); failing any other way is the wrong reason
@@ -42,9 +44,11 @@ class Bug:
     def patch(self, patches_dir) -> Path:
         return ports.shared_file(patches_dir, f"bugs/{self.id}.patch")
 
-    def skip_reason(self, arch) -> Optional[str]:
+    def skip_reason(self, arch, port=None) -> Optional[str]:
         if self.arches and arch not in self.arches:
             return f"shows on {', '.join(self.arches)} only: {self.why_arches}"
+        if port and self.ports and port not in self.ports:
+            return f"shows on the {', '.join(self.ports)} port only: {self.why_ports}"
         return None
 
     def variant(self, arch) -> Optional[str]:
@@ -79,6 +83,12 @@ BUGS = (
     Bug("R2-vm-file", expect=r"MADV_(DONTNEED|FREE) discarded a sealed read-only refpage region|"
         r"PR_SET_VMA_ANON_NAME on a refpage region failed|the name of a refpage region is not in /proc/self/maps",
         source="review round 2"),
+    Bug("R2-exec", ports=("6.12",),
+        why_ports="7.3 keeps anonymous inodes on a noexec filesystem (SB_I_NOEXEC), which refuses PROT_EXEC",
+        expect=r"(mmap|mprotect)\(PROT_EXEC\) of a refpage (mapping )?succeeded",
+        source="review round 2"),
+    Bug("R2-mte-lookup", arches=("arm64",), why_arches="MTE (memory tagging) is an arm64 feature",
+        expect=r"refpage_create with its content in (\[vvar\]|secretmem) failed", source="review round 2"),
 )
 
 

@@ -48,7 +48,7 @@ def run(bugs, scratch: Scratch, ctx: Context):
     reports = [IdReport(b) for b in bugs]
     active = []
     for r in reports:
-        reason = r.bug.skip_reason(ctx.arch)
+        reason = r.bug.skip_reason(ctx.arch, ctx.patches_dir.name)
         if reason:
             r.bug_half = r.fixed_half = Half(SKIPPED, f"{SKIPPED} on {ctx.arch}: {reason}")
             r.note = reason

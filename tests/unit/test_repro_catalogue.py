@@ -8,7 +8,7 @@ from harness.repro import catalogue
 
 DOC_IDS = ("RT-shared-write RT-refcount RT-vma-merge RT-gfp-account RT-content-copy RT-semicolon RT-no-apply "
            "RT-page-size RT-zeropage-refcount RT-error-path RT-thp RT-mte-tags RT-force-write RT-uffd "
-           "R2-vm-file").split()
+           "R2-vm-file R2-exec R2-mte-lookup").split()
 
 
 def test_every_id_of_the_review_thread_doc_in_its_order():
@@ -91,3 +91,10 @@ def test_the_docs_table_has_a_row_for_every_id_and_no_other():
     assert sorted(rows) == sorted(catalogue.ids())
     for bug in catalogue.BUGS:
         assert (bug.source == "review round 2") == (f"| {bug.id} | review round 2 |" in table), bug.id
+
+
+def test_an_id_of_one_port_skips_the_others_with_the_reason():
+    exec_ = catalogue.lookup("R2-exec")
+    assert exec_.skip_reason("x86_64", "6.12") is None and exec_.skip_reason("arm64") is None
+    assert "noexec" in exec_.skip_reason("arm64", "7.3")
+    assert catalogue.lookup("RT-thp").skip_reason("arm64", "7.3") is None
