@@ -1,12 +1,11 @@
 """Build: the kernel image and its uapi headers, incrementally, with the log kept."""
 
 import re
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import buildsteps, ccache, deathsig, diskspace, distcc as distccs, kbuild
+from . import buildsteps, ccache, diskspace, distcc as distccs, kbuild, process
 from .errors import StageFailed
 
 # A build of the small configs is 130-220 MB; a relink writes vmlinux and the image anew.
@@ -112,8 +111,8 @@ class _Status:
 
 def spawn(cmd, env=None):
     """make (or any command) as the leader of its own process group, output on one pipe."""
-    return deathsig.spawn_group(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                errors="replace", env=env)
+    return process.spawn_group(cmd, env=env, stdout=process.PIPE, stderr=process.STDOUT, text=True,
+                               errors="replace", stdin=process.DEVNULL)
 
 
 def _run_logged(cmd, env, log, status):
@@ -135,7 +134,7 @@ def _run_logged(cmd, env, log, status):
             proc.wait()
         finally:
             if proc.poll() is None:
-                deathsig.stop_group(proc, MAKE_GRACE_SECONDS)
+                process.stop_group(proc, MAKE_GRACE_SECONDS)
     if proc.returncode:
         lines = Path(log).read_text(errors="replace").splitlines()
         errors = compiler_errors(lines) or lines[-25:]

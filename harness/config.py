@@ -9,14 +9,13 @@ tools; its requests are then checked against the .config alone.
 
 import hashlib
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import kconfiglib
 
-from . import deathsig, kconfig_compat, kbuild, paths
+from . import kconfig_compat, kbuild, paths, process
 from .errors import StageFailed, UserError
 
 _SET = re.compile(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$")
@@ -286,14 +285,7 @@ def _line(req):
 def _make(machine, tree, build_dir, log, *args):
     target, extra = args[0], args[1:]
     cmd = kbuild.make_command(machine, tree, build_dir, target, extra=extra)
-    with open(log, "a") as out:
-        out.write("$ " + " ".join(cmd) + "\n")
-        out.flush()
-        returncode = deathsig.run_group(cmd, stdout=out, stderr=subprocess.STDOUT, env=kbuild.compiler_env())
+    returncode = process.run_logged(cmd, log, env=kbuild.compiler_env())
     if returncode:
         raise StageFailed(f"config: `make {target}` failed (exit {returncode}); log: {log}",
-                          _tail(log))
-
-
-def _tail(path, lines=20):
-    return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+                          process.tail(log, lines=20))

@@ -8,7 +8,8 @@ mm's vm_util.c, which that Makefile links into every test) is caught.
 from pathlib import Path
 
 from scripts.series import selftests
-from scripts.series.git import run
+
+from . import process
 
 
 def build(tree, machine, build_dir, out, src):
@@ -19,10 +20,10 @@ def build(tree, machine, build_dir, out, src):
     targets = [str(objdir / p) for p in src.programs]
     argv = ["make", "-C", str(Path(tree) / selftests.DEST), f"ARCH={machine.name}", f"CC={machine.compiler()}",
             f"OUTPUT={objdir}", f"KHDR_INCLUDES=-isystem {Path(build_dir) / 'usr' / 'include'}", "-B", *targets]
-    res = run(argv)
     log = out / f"mm-selftests-{machine.name}.log"
-    log.write_text("$ " + " ".join(argv) + "\n" + res.output)
-    if res.ok:
+    log.unlink(missing_ok=True)
+    returncode = process.run_logged(argv, log)
+    if returncode == 0:
         return "ok"
-    errors = [line for line in res.output.splitlines() if "error" in line] or res.output.splitlines()[-1:]
-    return f"failed: {errors[0].strip() if errors else 'make exit ' + str(res.returncode)} (log: {log})"
+    first = process.tail(log, lambda line: "error" in line and not line.startswith("$ "), lines=1).splitlines()
+    return f"failed: {first[0].strip() if first else 'make exit ' + str(returncode)} (log: {log})"

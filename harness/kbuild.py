@@ -1,4 +1,4 @@
-"""The one seam to the kernel's make: command lines and the environment."""
+"""The kernel's make: its command lines and what the compiler's environment adds (harness.process runs it)."""
 
 import os
 from pathlib import Path
@@ -7,17 +7,18 @@ from . import ccache
 
 
 def compiler_env(stats_log=None, base_dir=None, distcc=None):
-    """ccache, when present, keeps rebuilds in fresh build folders cheap; distcc spreads the misses."""
-    env = dict(os.environ)
+    """ccache, when present, keeps rebuilds in fresh build folders cheap; distcc spreads the misses.
+
+    Only what is added to harness.process.environment(); a ccache setting of the user's own stays.
+    """
+    env = {}
     if distcc:
         env.update(distcc.env())
     if ccache.available():
         settings = ccache.settings(stats_log, base_dir, "distcc" if distcc else None)
         for key, value in settings.items():
-            if key in ("CCACHE_STATSLOG", "CCACHE_PREFIX"):
+            if key in ("CCACHE_STATSLOG", "CCACHE_PREFIX") or key not in os.environ:
                 env[key] = value
-            else:
-                env.setdefault(key, value)
     return env
 
 

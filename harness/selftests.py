@@ -1,11 +1,10 @@
 """The guest's test programs: the project's selftests and a user's own reproducer."""
 
-import subprocess
 from pathlib import Path
 
 from scripts.series.selftests import programs as makefile_programs
 
-from . import deathsig, paths
+from . import paths, process
 from .errors import StageFailed, UserError
 
 
@@ -48,11 +47,7 @@ def compile_user_test(machine, tree, build_dir, source, out_dir, log):
 
 
 def _run(cmd, log, what):
-    with open(log, "a") as f:
-        f.write("$ " + " ".join(cmd) + "\n")
-        f.flush()
-        returncode = deathsig.run_group(cmd, stdout=f, stderr=subprocess.STDOUT)
+    returncode = process.run_logged(cmd, log)
     if returncode:
-        lines = Path(log).read_text(errors="replace").splitlines()
-        errors = [l for l in lines if ": error:" in l or "Error" in l] or lines[-15:]
-        raise StageFailed(f"{what}: failed (exit {returncode}); log: {log}", "\n".join(errors[-25:]))
+        raise StageFailed(f"{what}: failed (exit {returncode}); log: {log}",
+                          process.tail(log, lambda line: ": error:" in line or "Error" in line))

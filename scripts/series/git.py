@@ -1,43 +1,18 @@
-"""The one seam to git: run it to completion, never half-killed by Ctrl-C."""
+"""The git vocabulary: `git -C <tree>` and the commands the series and the harness need.
 
-import os
-import subprocess
+Every git runs through harness.process with `let_finish`: in its own session, so a terminal's
+Ctrl-C does not reach it, and waited for, so it never dies with index.lock held or a file half
+written; our environment without GIT_DIR and its kin, so it works on the tree it is given.
+"""
+
 from pathlib import Path
 
+from harness import process
 from harness.errors import StageFailed
-from scripts.syscalls.process import Result
-
-# Variables that would point git at another repository or index than the tree's own.
-_GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY")
 
 
 def run(argv, cwd=None, input=None, env=None):
-    """Run argv in its own session (a terminal's Ctrl-C does not reach it) and wait for it.
-
-    A KeyboardInterrupt while it runs waits for the child to finish before going on,
-    so git never dies with its index.lock held or a file half written.
-    """
-    full_env = {k: v for k, v in os.environ.items() if k not in _GIT_VARIABLES}
-    full_env["LC_ALL"] = "C"
-    full_env.update(env or {})
-    argv = tuple(str(a) for a in argv)
-    try:
-        proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdin=subprocess.PIPE if input is not None
-                                else subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, errors="replace", start_new_session=True)
-    except FileNotFoundError:
-        return Result(argv, 127, "", f"{argv[0]}: command not found")
-    interrupted = None
-    while True:
-        try:
-            out, err = proc.communicate(input)
-            break
-        except KeyboardInterrupt as exc:  # let git finish; re-raise afterwards
-            interrupted = exc
-            input = None
-    if interrupted:
-        raise interrupted
-    return Result(argv, proc.returncode, out, err)
+    return process.run(argv, cwd=cwd, input=input, env=env, let_finish=True)
 
 
 class Git:

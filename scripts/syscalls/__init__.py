@@ -9,6 +9,5 @@ render     the new lines for each table, from the jinja2 templates (pure)
 patch      edits as text, a git-style diff, writing them to a tree
 headers    what the kernel's generated headers define (pure)
 proof      run the kernel's own header generation and check it
-process    the one seam to subprocesses
 command    `refpage-ci syscalls render`
 """

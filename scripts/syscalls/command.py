@@ -5,10 +5,10 @@ import re
 import sys
 from pathlib import Path
 
-from harness import tree as trees
+from harness import process, tree as trees
 from harness.errors import StageFailed, UserError
 
-from . import discover, patch, process, proof, render
+from . import discover, patch, proof, render
 from .selftest_header import render_header
 
 _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Tuple
 
-from . import discover, headers, process
+from harness import process
+
+from . import discover, headers
 
 _CPP = ("cpp", "-dM", "-undef", "-nostdinc")
 

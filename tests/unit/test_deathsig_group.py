@@ -9,8 +9,8 @@ import time
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The parent runs a "make" whose recipe forks a long sleep, then waits in run_group.
 PARENT = ("import sys\n"
-          "from harness import deathsig\n"
-          "deathsig.run_group(['sh', '-c', 'sleep 100 & echo $! > ' + sys.argv[1] + '; wait'])\n")
+          "from harness import process\n"
+          "process.run_group(['sh', '-c', 'sleep 100 & echo $! > ' + sys.argv[1] + '; wait'])\n")
 
 
 def _alive(pid):

@@ -7,7 +7,7 @@ import pytest
 
 from scripts.syscalls import patch, proof, render
 from scripts.syscalls.discover import find_tables
-from scripts.syscalls.process import Result
+from harness.process import Result
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "syscalls" / "linux-6.12-cut"
 KEEP = ["scripts/syscall.tbl", "arch/x86/entry/syscalls/syscall_32.tbl",
