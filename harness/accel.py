@@ -3,10 +3,9 @@
 import json
 import os
 import platform
-import subprocess
 import time
 
-from . import paths, qemu, wholefile
+from . import paths, process, qemu, wholefile
 
 HOST_ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
 PROBE_TIMEOUT = 30
@@ -48,10 +47,8 @@ def probe(machine, kernel, initrd):
     argv = qemu.command(machine, kernel, initrd, "kvm", mode="probe")
     started = time.monotonic()
     try:
-        res = subprocess.run(argv, capture_output=True, text=True, errors="replace",
-                             timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)
-        out = res.stdout + res.stderr
-    except subprocess.TimeoutExpired:
+        out = process.run(argv, timeout=PROBE_TIMEOUT).output
+    except process.TimeoutExpired:
         return [False, f"no ready line within {PROBE_TIMEOUT}s"]
     if "refpage-ci: init ready" in out:
         return [True, f"booted in {time.monotonic() - started:.1f}s"]
@@ -60,7 +57,7 @@ def probe(machine, kernel, initrd):
 
 
 def _probe_key(machine):
-    version = subprocess.run([machine.qemu, "--version"], capture_output=True, text=True).stdout
+    version = process.run([machine.qemu, "--version"]).stdout
     return f"{machine.name}|{machine.cpu}|{version.splitlines()[0] if version else '?'}|{platform.release()}"
 
 

@@ -6,9 +6,10 @@ across checkouts. Elsewhere the absolute tree path is in every `-I`.
 """
 
 import hashlib
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from scripts.series.git import Git
 
 from . import paths
 
@@ -48,7 +49,7 @@ def _in_cache(tree):
 
 
 def _git(tree, *args):
-    return subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True)
+    return Git(tree)(*args)
 
 
 def _git_dir(tree):

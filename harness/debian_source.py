@@ -7,13 +7,12 @@ import contextlib
 import fcntl
 import glob
 import re
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import debversion, paths
+from . import debversion, paths, process
 from .errors import UserError
 
 SUITES = ("bookworm", "sid", "experimental")
@@ -57,12 +56,12 @@ def installed_versions():
     return sorted(filter(None, map(version_of, names)), key=debversion.key)
 
 
-def installed_package(version, run=subprocess.run):
+def installed_package(version, run=process.run):
     """The installed tarball's package and version (dpkg's word), None when it is not installed."""
     source = tarball(version)
     if not source.is_file():
         return None
-    res = run(["dpkg-query", "-W", "-f", "${Version}", package_name(version)], capture_output=True, text=True)
+    res = run(["dpkg-query", "-W", "-f", "${Version}", package_name(version)])
     known = res.returncode == 0 and res.stdout.strip()
     return Package(package_name(version), res.stdout.strip() if known else "(not from dpkg)", str(source))
 
@@ -91,7 +90,7 @@ def _first_error(output):
 class Apt:
     """apt-get and apt-cache with their own sources, lists and cache folder under <cache>/apt."""
 
-    def __init__(self, root=None, run=subprocess.run):
+    def __init__(self, root=None, run=process.run):
         self.root = Path(root) if root else paths.cache_dir() / "apt"
         self._run = run
 
@@ -181,12 +180,11 @@ class Apt:
         return debs[0]
 
     def _apt(self, tool, *args, cwd=None):
-        try:
-            return self._run([tool, *self.options(), *args], capture_output=True, text=True, cwd=cwd,
-                             stdin=subprocess.DEVNULL)
-        except FileNotFoundError:
+        res = self._run([tool, *self.options(), *args], cwd=cwd)
+        if res.returncode == 127 and res.stderr.endswith("command not found"):
             raise UserError(f"{tool} not found: Debian's apt is needed to fetch linux-source packages "
-                            "(or pass --tree PATH)") from None
+                            "(or pass --tree PATH)")
+        return res
 
     def _fail(self, what, res):
         reason = _first_error(res.stderr + res.stdout)
@@ -215,9 +213,9 @@ def locate(version, apt, progress):
     return found
 
 
-def extract(deb, folder, version, run=subprocess.run):
+def extract(deb, folder, version, run=process.run):
     """The kernel tarball out of the .deb (`dpkg-deb -x` into folder)."""
-    res = run(["dpkg-deb", "-x", str(deb), str(folder)], capture_output=True, text=True)
+    res = run(["dpkg-deb", "-x", deb, folder])
     inner = Path(folder) / tarball(version).relative_to("/")
     if res.returncode or not inner.is_file():
         raise UserError(f"{Path(deb).name}: no {tarball(version)} in it "

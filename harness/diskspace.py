@@ -3,9 +3,9 @@
 import contextlib
 import errno
 import shutil
-import subprocess
 from pathlib import Path
 
+from . import process
 from .errors import StageFailed
 
 _MIB = 1 << 20
@@ -43,7 +43,7 @@ def unpacked_size(tarball):
     """What a .tar.xz unpacks to (xz's index says, without unpacking); else a generous guess."""
     tarball = Path(tarball)
     if tarball.name.endswith(".xz"):
-        res = subprocess.run(["xz", "--robot", "--list", str(tarball)], capture_output=True, text=True)
+        res = process.run(["xz", "--robot", "--list", tarball])
         totals = [line.split("\t") for line in res.stdout.splitlines() if line.startswith("totals\t")]
         if res.returncode == 0 and totals:
             return int(totals[0][4])

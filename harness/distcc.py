@@ -10,13 +10,12 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from . import paths, process
 from .errors import UserError
 from .remote import hostspec
 
@@ -146,15 +145,15 @@ def probe(host, compiler, timeout=20):
     """Compile one tiny file on `host` only, no fallback: (ok, why)."""
     if shutil.which("distcc") is None:
         return False, "distcc is not installed (apt-get install distcc)"
-    env = dict(os.environ, DISTCC_HOSTS=host.spec, DISTCC_FALLBACK="0", DISTCC_BACKOFF_PERIOD="0",
-               DISTCC_DIR=str(state_dir()))
+    env = {"DISTCC_HOSTS": host.spec, "DISTCC_FALLBACK": "0", "DISTCC_BACKOFF_PERIOD": "0",
+           "DISTCC_DIR": str(state_dir())}
     with tempfile.TemporaryDirectory(prefix="refpage-ci-distcc-") as tmp:
         source = Path(tmp) / "probe.c"
         source.write_text("int refpage_ci_probe(void) { return 0; }\n")
         try:
-            res = subprocess.run(["distcc", compiler, "-c", str(source), "-o", str(Path(tmp) / "probe.o")],
-                                 capture_output=True, text=True, timeout=timeout, env=env, cwd=tmp)
-        except subprocess.TimeoutExpired:
+            res = process.run(["distcc", compiler, "-c", source, "-o", Path(tmp) / "probe.o"],
+                              timeout=timeout, env=env, cwd=tmp)
+        except process.TimeoutExpired:
             return False, f"no answer in {timeout}s"
     if res.returncode == 0:
         return True, ""
@@ -172,10 +171,10 @@ class LocalDaemon:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         # distccd drops root before it opens a --log-file; its stderr is opened here, as root
         with open(self.log, "w") as log:
-            self.proc = subprocess.Popen(
+            self.proc = process.start(
                 ["distccd", "--daemon", "--no-detach", "--log-stderr", "--listen", "127.0.0.1",
-                 "--port", str(self.port), "--allow", "127.0.0.1", "--jobs", str(slots), "--log-level", "info"],
-                start_new_session=True, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+                 "--port", self.port, "--allow", "127.0.0.1", "--jobs", slots, "--log-level", "info"],
+                stdin=process.DEVNULL, stdout=log, stderr=log)
         self._wait_listening()
 
     def _wait_listening(self, seconds=10):

@@ -14,6 +14,8 @@ import re
 import kconfiglib
 from kconfiglib import AND, EQUAL, NOT, OR, UNEQUAL
 
+from . import process
+
 # v6.3 (kernel/module/Kconfig): `option modules` became a bare `modules` line.
 _BARE_MODULES = re.compile(r"^([ \t]+)modules[ \t]*$", re.M)
 
@@ -152,9 +154,8 @@ def kconfig_env(machine, tree, version):
 
 
 def _first_line_of(cmd):
-    import subprocess
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, check=False).stdout
+        out = process.run(cmd).stdout
     except OSError:
         return ""
     return out.splitlines()[0] if out else ""

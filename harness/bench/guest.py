@@ -1,9 +1,8 @@
 """The feature benchmark: the guest program built for the kernel, run N times in one boot, read back."""
 
-import subprocess
 from pathlib import Path
 
-from harness import buildlock, paths, pipeline, selftests, tree as trees
+from harness import buildlock, paths, pipeline, process, selftests, tree as trees
 from harness.errors import StageFailed
 
 from scripts.bench import cases, report
@@ -18,14 +17,11 @@ def build_program(prep, progress):
     cmd = ["make", "-C", str(SOURCE), f"OUT={out}", f"CC={prep.machine.compiler()}",
            f"ARCH={prep.machine.name}", f"KHDR={selftests.headers(prep.build_dir)}"]
     log = prep.out / "build.log"
-    with buildlock.held(prep.build_dir, progress), open(log, "a") as f:
-        f.write("$ " + " ".join(cmd) + "\n")
-        f.flush()
-        res = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
-    if res.returncode:
-        tail = Path(log).read_text(errors="replace").splitlines()[-20:]
-        raise StageFailed(f"bench: building {SOURCE.name}/refpage_bench failed (exit {res.returncode}); "
-                          f"log: {log}", "\n".join(tail))
+    with buildlock.held(prep.build_dir, progress):
+        returncode = process.run_logged(cmd, log)
+    if returncode:
+        raise StageFailed(f"bench: building {SOURCE.name}/refpage_bench failed (exit {returncode}); "
+                          f"log: {log}", process.tail(log, lines=20))
     progress(f"bench: refpage_bench built for {prep.machine.name}")
     return out / "refpage_bench"
 

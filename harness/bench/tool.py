@@ -13,14 +13,13 @@ The light measurements come first, the heavy builds last.
 
 import os
 import shutil
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from statistics import median
 
-from harness import (accel, build, config, kbuild, machine as machines, paths, pipeline, qemu,
+from harness import (accel, build, config, kbuild, machine as machines, paths, pipeline, process, qemu,
                      results, tree as trees)
 from harness.console import Console, ConsoleTimeout, GuestDied
 from harness.errors import StageFailed
@@ -79,8 +78,8 @@ def _logged(cmd, cwd, env, log, what, progress):
     with open(log, "a") as f:
         f.write("$ " + " ".join(cmd) + "\n")
         f.flush()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, errors="replace", stdin=subprocess.DEVNULL)
+        proc = process.spawn_group(cmd, env=env, cwd=cwd, stdout=process.PIPE, stderr=process.STDOUT,
+                                   text=True, errors="replace", stdin=process.DEVNULL)
         try:
             for line in proc.stdout:
                 f.write(line)
@@ -92,8 +91,7 @@ def _logged(cmd, cwd, env, log, what, progress):
             proc.wait()
         finally:
             if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+                process.stop_group(proc, build.MAKE_GRACE_SECONDS)
     if proc.returncode:
         tail = Path(log).read_text(errors="replace").splitlines()[-20:]
         raise StageFailed(f"bench --tool: {what} failed (exit {proc.returncode}); log: {log}", "\n".join(tail))
@@ -198,9 +196,8 @@ def repro_all(arch, out, progress):
     for label in ("bring up to date", "warm"):
         progress(f"bench --tool: repro --all --arch {arch} ({label}; log {log})")
         start = time.monotonic()
-        with open(log, "a") as f:
-            res = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=paths.PROJECT)
-        runs.append({"seconds": time.monotonic() - start, "exit": res.returncode})
+        returncode = process.run_logged(argv, log, cwd=paths.PROJECT)
+        runs.append({"seconds": time.monotonic() - start, "exit": returncode})
     return {"warm_seconds": runs[-1]["seconds"], "ok": runs[-1]["exit"] == 0, "runs": runs, "log": str(log)}
 
 

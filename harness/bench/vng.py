@@ -35,6 +35,6 @@ def build_command(arch, build_dir, jobs):
 
 
 def env():
-    """vng runs virtme-configkernel by name: the folder it was installed in goes first on PATH."""
+    """What vng's environment adds: it runs virtme-configkernel by name, so its folder goes first on PATH."""
     folder = str(Path(executable()).parent)
-    return dict(os.environ, PATH=folder + os.pathsep + os.environ.get("PATH", ""), CCACHE_DISABLE="1")
+    return {"PATH": folder + os.pathsep + os.environ.get("PATH", ""), "CCACHE_DISABLE": "1"}

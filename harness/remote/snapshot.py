@@ -6,12 +6,12 @@ alike, which `git stash create` would miss. The tree, its index and its refs
 are never touched; the commit only lands in the object store.
 """
 
-import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from scripts.series.git import Git
 
 from ..errors import UserError
 
@@ -24,7 +24,7 @@ class Snapshot:
 
 
 def _git(tree, *args, env=None):
-    res = subprocess.run(["git", "-C", str(tree), "-c", "gc.auto=0", *args], capture_output=True, text=True, env=env)
+    res = Git(tree)(*args, env=env)
     if res.returncode:
         raise UserError(f"--tree {tree}: `git {' '.join(args)}` failed: "
                         f"{(res.stderr.strip().splitlines() or ['?'])[-1]}")
@@ -33,13 +33,11 @@ def _git(tree, *args, env=None):
 
 def take(tree):
     tree = Path(tree)
-    if subprocess.run(["git", "-C", str(tree), "rev-parse", "--verify", "-q", "HEAD^{commit}"],
-                      capture_output=True).returncode:
+    if not Git(tree)("rev-parse", "--verify", "-q", "HEAD^{commit}").ok:
         raise UserError(f"--tree {tree} is not a git checkout with a commit; a build host gets the tree "
                         "with git: `git init && git add -A && git commit` there, or build here")
     head = _git(tree, "rev-parse", "HEAD^{commit}")
-    branch = subprocess.run(["git", "-C", str(tree), "symbolic-ref", "-q", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
+    branch = Git(tree)("symbolic-ref", "-q", "--short", "HEAD").stdout.strip()
     label = branch or "detached"
     if not _git(tree, "status", "--porcelain", "--untracked-files=normal"):
         return Snapshot(head, label, False)
@@ -52,7 +50,7 @@ def _working_state(tree, head, label):
         scratch = Path(tmp) / "index"
         if index.is_file():
             shutil.copyfile(index, scratch)
-        env = dict(os.environ, GIT_INDEX_FILE=str(scratch))
+        env = {"GIT_INDEX_FILE": str(scratch)}
         _git(tree, "add", "-A", env=env)
         snapshot_tree = _git(tree, "write-tree", env=env)
     return _git(tree, "-c", "user.name=refpage-ci", "-c", "user.email=refpage-ci@localhost",

@@ -5,10 +5,10 @@ import filecmp
 import os
 import shlex
 import shutil
-import subprocess
 import tarfile
 from pathlib import Path
 
+from .. import process
 from . import commands, hostkeys
 from .errors import HostFailed
 
@@ -19,15 +19,11 @@ def push(tree, snapshot, host, layout, log):
     """Push the snapshot's commit into the host's bare repository (layout.ref keeps it there)."""
     ref = layout.ref
     url = commands.push_url(host, layout)
-    env = dict(os.environ, GIT_SSH_COMMAND=ssh_command())
     cmd = ["git", "-C", str(tree), "push", "--quiet", "--force", url, f"{snapshot.commit}:{ref}"]
-    with open(log, "a") as out:
-        out.write("$ " + shlex.join(cmd) + "\n")
-        out.flush()
-        res = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-    if res.returncode:
-        last = Path(log).read_text(errors="replace").splitlines()[-1:] or ["?"]
-        raise HostFailed(host, f"git push failed (exit {res.returncode}): {last[0]}; log: {log}")
+    returncode = process.run_logged(cmd, log, env={"GIT_SSH_COMMAND": ssh_command()})
+    if returncode:
+        last = process.tail(log, lines=1) or "?"
+        raise HostFailed(host, f"git push failed (exit {returncode}): {last}; log: {log}")
     return ref
 
 

@@ -149,7 +149,7 @@ def test_other_apt_failures_name_apt_and_its_folder(tmp_path):
 
 def test_missing_apt_is_a_user_error(tmp_path):
     def run(argv, **kw):
-        raise FileNotFoundError(argv[0])
+        return result(127, stderr=f"{argv[0]}: command not found")
     with pytest.raises(UserError, match="apt-cache not found"):
         ds.Apt(tmp_path, run=run)._apt("apt-cache", "madison", "x")
 
