@@ -3,10 +3,10 @@ series kernel (same config, same binaries), one table, exit 1 on a regression.""
 
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness import machine as machines, paths, pipeline, results, tap, tree as trees
+from harness import kcidb, machine as machines, paths, pipeline, results, tap, tree as trees
 from harness.errors import UserError
 from harness.progress import Progress
 
@@ -17,10 +17,21 @@ GUEST_DIR = "/mm"
 CONSOLE_ROW = "kernel console"
 
 
+@dataclass
+class Run:
+    """One kernel's boot: label -> verdict.Side, and what KCIDB and the excerpts need."""
+    sides: dict
+    outcome: object
+    prep: object
+    roots: list
+
+
 def register(subparsers):
     p = subparsers.add_parser(
         "regress", help="the tree's own mm selftests on the base kernel and on the series; exit 1 on a regression",
-        description="Builds the base tree and the series (same config, plus qemu_images/regress.fragment), "
+        description="Builds the base tree and the series (the same config as boot's, so the series kernel is "
+                    "boot's own build; --fragment qemu_images/regress.fragment adds debugfs, GUP_TEST and hugetlbfs "
+                    "for gup_test, split_huge_page_test and the hugetlb cases, at the price of two more builds), "
                     "the tree's tools/testing/selftests/mm programs once (static, with the tree's Makefile), "
                     "boots both kernels, runs the same programs with run_vmtests.sh's arguments, each in a time "
                     "box, and prints each program and TAP subtest on both with a verdict. A pass on the base "
@@ -29,6 +40,8 @@ def register(subparsers):
     p.add_argument("--tree", help=f"debian:X.Y, the base under the series (default: {trees.DEFAULT_NAME})")
     p.add_argument("--out", help="folder for both runs' logs and the comparison (default: out/regress-<arch>)")
     p.add_argument("--config", dest="variant", help="config variant on top of base, for both kernels")
+    p.add_argument("--fragment", action="append", default=[],
+                   help="extra config fragment for both kernels (repeatable), e.g. qemu_images/regress.fragment")
     p.add_argument("--only", action="append", metavar="PROGRAM",
                    help="run only this mm program, e.g. cow (repeatable)")
     p.add_argument("--bug-patch", type=Path, metavar="FILE",
@@ -39,13 +52,18 @@ def register(subparsers):
     p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
     p.add_argument("--junit", help="also write the comparison as JUnit XML here")
     p.add_argument("--json", help="also write the comparison as JSON here")
+    kcidb.add_arguments(p)
     p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
     p.set_defaults(func=regress_command)
 
 
-def fragments(machine):
-    own = machine.folder / "regress.fragment"
-    return tuple(str(f) for f in (paths.QEMU_IMAGES / "regress.fragment", own) if f.is_file())
+def fragments(machine, given):
+    """--fragment's files; qemu_images/regress.fragment brings the arch's own regress.fragment along."""
+    shared, own = paths.QEMU_IMAGES / "regress.fragment", machine.folder / "regress.fragment"
+    files = [Path(f) for f in given]
+    if any(f.resolve() == shared.resolve() for f in files if f.exists()) and own.is_file():
+        files.append(own)
+    return tuple(str(f) for f in files)
 
 
 def selected(only):
@@ -70,7 +88,7 @@ def regress_command(args):
     series_tree = bugtree.worktree(version, args.bug_patch, progress) if args.bug_patch else None
     template = pipeline.Options(arch=args.arch, tree=args.tree, jobs=args.jobs, accel=args.accel,
                                 boot_timeout=args.boot_timeout, variant=args.variant,
-                                fragments=fragments(machine), live=sys.stdout if args.verbose else None)
+                                fragments=fragments(machine, args.fragment), live=sys.stdout if args.verbose else None)
     base_opts = replace(template, out=out / "base", no_series=True)
     series_opts = replace(template, out=out / "series", tree=series_tree or args.tree)
     base = pipeline.prepare(base_opts, "regress", progress)
@@ -84,9 +102,10 @@ def regress_command(args):
     sides = {name: _run(prep, opts, runnable, built, progress)
              for name, prep, opts in (("base", base, base_opts), ("series", series, series_opts))}
     labels = [p.label for p in runnable] + [CONSOLE_ROW]
-    comparison = verdict.compare(labels, sides["base"][0], sides["series"][0], not_run)
+    comparison = verdict.compare(labels, sides["base"].sides, sides["series"].sides, not_run)
     meta = _meta(args, machine, base, series, sides, time.monotonic() - started)
     _write(comparison, meta, out, args, machine)
+    _write_kcidb(args, sides.values())
     return _print(comparison, sides, args, out, time.monotonic() - started)
 
 
@@ -111,12 +130,12 @@ def _run(prep, opts, programs, built, progress):
     outcome = pipeline.boot(prep, commands, opts, progress)
     collected = results.collect(prep.machine.name, outcome, results.AUTO)
     results.write(collected, outcome, prep.out)
-    roots = {r.name: r for r in collected[prep.machine.name]}
+    roots = {r.name: r for r in collected[prep.machine.name] if r.name != "setup"}
     by_name = {res.name: res for res in outcome.results}
     sides = {p.label: verdict.side((by_name.get(p.label), roots.get(p.label)), p.timeout) for p in programs
              if p.label in by_name}
     sides[CONSOLE_ROW] = _console_side(roots.get(results.CONSOLE), outcome)
-    return sides, outcome, prep
+    return Run(sides, outcome, prep, list(roots.values()))
 
 
 def _console_side(root, outcome):
@@ -136,7 +155,7 @@ def _meta(args, machine, base, series, sides, seconds):
                 "boot_seconds": outcome.boot_seconds, "logs": str(prep.out)}
     return {"command": "regress", "arch": machine.name, "tree": args.tree or trees.DEFAULT_NAME,
             "bug_patch": str(args.bug_patch) if args.bug_patch else None, "seconds": round(seconds, 1),
-            "base": kernel(base, sides["base"][1]), "series": kernel(series, sides["series"][1])}
+            "base": kernel(base, sides["base"].outcome), "series": kernel(series, sides["series"].outcome)}
 
 
 def _write(comparison, meta, out, args, machine):
@@ -150,6 +169,18 @@ def _write(comparison, meta, out, args, machine):
     report.write_atomic(out / "table.txt", report.table(comparison, every_subtest=True) + "\n")
 
 
+def _write_kcidb(args, runs):
+    """--kcidb: both kernels as checkouts and builds of their own (the base without the series'
+    patches), each program's results as selftests.mm.<program> tests, for KCIDB to compare."""
+    if not args.kcidb:
+        return
+    objects = [kcidb.run_objects(args.kcidb_origin, r.prep.meta.data, r.roots, r.prep.out,
+                                 {res.name: round(res.seconds, 2) for res in r.outcome.results}) for r in runs]
+    checkouts, builds, tests = zip(*objects)
+    path = kcidb.write(args.kcidb, kcidb.document(checkouts, builds, [t for ts in tests for t in ts]))
+    print(f"kcidb: {sum(map(len, tests))} tests in {path} (schema {kcidb.schema()})", file=sys.stderr)
+
+
 def _print(comparison, sides, args, out, seconds):
     print(report.table(comparison, args.all_tests))
     for part in (report.not_run(comparison), report.already_failing(comparison)):
@@ -160,7 +191,7 @@ def _print(comparison, sides, args, out, seconds):
         print(f"logs: {out} (table of every subtest: {out / 'table.txt'})", file=sys.stderr)
         return 0
     for program in comparison.regressed_programs():
-        print(_excerpt(program, sides["series"][0].get(program)), file=sys.stderr)
+        print(_excerpt(program, sides["series"].sides.get(program)), file=sys.stderr)
     print(f"refpage-ci: regress: {len(comparison.regressions)} regressions in "
           f"{', '.join(comparison.regressed_programs())}; logs: {out}", file=sys.stderr)
     return 1
