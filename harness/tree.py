@@ -12,10 +12,9 @@ import re
 import shutil
 import subprocess
 import tarfile
-import tempfile
 from pathlib import Path
 
-from . import debian_source, debversion, diskspace, paths
+from . import debian_source, debversion, diskspace, janitor, paths, process
 from .debian_source import Package, tarball
 from .errors import UserError
 
@@ -84,6 +83,7 @@ def default_tree(version=DEFAULT_VERSION, progress=print):
         with open(dest.parent / f".{dest.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not (dest / ".git").is_dir():
+                janitor.remove_stale(dest.parent, _scratch_prefix(dest))
                 _make(version, dest, progress)
     _no_auto_gc(dest)
     _record_unrecorded(version, dest)
@@ -113,7 +113,7 @@ def _unpack_as_checkout(source, dest, progress, package=None):
     diskspace.require(dest.parent, needed, f"tree: unpacking {Path(source).name}")
     progress(f"tree: unpacking {source} into {dest} (once)")
     with diskspace.no_room_is_one_line(dest.parent, needed, f"tree: unpacking {Path(source).name}"), \
-            tempfile.TemporaryDirectory(dir=dest.parent, prefix=".unpack-") as tmp:
+            janitor.scratch_folder(dest.parent, _scratch_prefix(dest)) as tmp:
         with tarfile.open(source) as tar:
             tar.extractall(tmp, filter="tar") if hasattr(tarfile, "data_filter") else tar.extractall(tmp)
         (top,) = [p for p in Path(tmp).iterdir() if p.is_dir()]
@@ -130,6 +130,10 @@ def _unpack_as_checkout(source, dest, progress, package=None):
         if dest.exists():
             shutil.rmtree(dest)
         top.rename(dest)
+
+
+def _scratch_prefix(dest):
+    return f".unpack-{dest.name}-"
 
 
 def _no_auto_gc(checkout):
@@ -231,7 +235,11 @@ def _cached_checkout(tree):
 
 
 def _git(cwd, *args):
-    subprocess.run(["git", *args], cwd=cwd, check=True)
+    """git of an unpack: it goes with refpage-ci (a `git add` of 90k files would go on filling
+    the folder the janitor removes), so a process group of its own, never let finish."""
+    returncode = process.run_group(["git", *args], cwd=cwd)
+    if returncode:
+        raise subprocess.CalledProcessError(returncode, ["git", *args])
 
 
 def head_commit(tree):
