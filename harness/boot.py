@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import distcc, kcidb, pipeline, qemu, accel, results, selftests
+from . import distcc, kcidb, pipeline, qemu, accel, results, selftests, transcript
 from .console import Console
 from .errors import StageFailed, UserError
 from .progress import Progress
@@ -181,6 +181,7 @@ def build_line(meta):
 def _finish(prep, outcome, args, progress, started, parse_tap=True, require_series=False, runs=None):
     collected = results.collect(prep.machine.name, outcome, parse_tap)
     prep.meta.time("total", time.monotonic() - started)
+    transcript.Saved.of(prep.machine.name, parse_tap, outcome).save(prep.out)
     results.write(collected, outcome, prep.out, args.junit, args.json)
     if runs is not None and args.kcidb:
         runs.append(kcidb.run_objects(args.kcidb_origin, prep.meta.data, collected[prep.machine.name], prep.out,

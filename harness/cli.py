@@ -16,7 +16,7 @@ from .remote import options as remote_options
 
 # Subcommands that live beside the harness; each module has register(subparsers).
 PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "harness.bench.command",
-           "harness.tree_command", "harness.regress")
+           "harness.tree_command", "harness.regress", "harness.parse_command")
 
 
 def _common(p):

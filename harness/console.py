@@ -10,26 +10,15 @@ import codecs
 import secrets
 import signal
 import time
-from dataclasses import dataclass, field
 
 import pexpect
 
-from . import deathsig, markers, splats
+from . import deathsig, markers, splats, transcript
+from .transcript import CommandResult
 
 READY = b"refpage-ci: init ready"
 _READ = 1 << 16
 _WINDOW = _READ + 1024  # more than one read: a marker split across two reads is still found
-
-
-@dataclass
-class CommandResult:
-    command: str
-    status: object  # int, or None when QEMU died or the command timed out
-    output: list = field(default_factory=list)   # userspace lines
-    kernel: list = field(default_factory=list)   # kernel lines printed meanwhile
-    timed_out: bool = False
-    guest_died: bool = False
-    seconds: float = 0.0
 
 
 def _decode(line):
@@ -106,7 +95,7 @@ class Console:
         mark = len(self.transcript.lines)
         marks = markers.Markers.fresh()
         self.child.send(marks.wrap(command))
-        result = CommandResult(command, None)
+        result = CommandResult(command, None, secret=marks.secret)
         try:
             self.child.expect_exact(marks.begin, timeout=timeout)
             left = max(0.0, start + timeout - time.monotonic())
@@ -118,8 +107,7 @@ class Console:
         except pexpect.EOF:
             result.guest_died = True
         result.seconds = time.monotonic() - start
-        user, result.kernel = splats.split_streams(self.transcript.all_lines()[mark:])
-        result.output = marks.output(user)
+        result.output, result.kernel = transcript.command_lines(self.transcript.all_lines()[mark:], marks)
         return result
 
     def interact(self):

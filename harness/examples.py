@@ -51,6 +51,8 @@ EXAMPLES = {
                 ("refpage-ci regress --arch x86_64 --tree debian:7.3 --junit out/regress.xml",
                  "the newest base, the comparison also as JUnit"),
                 ("refpage-ci regress --arch arm64 --only cow --bug-patch my.patch", "does it catch this bug?")],
+    "parse": [("refpage-ci parse out/boot-arm64/console.log", "judge a saved boot again, results beside it"),
+              ("refpage-ci parse out/boot-arm64/console.log --out /tmp/again", "elsewhere, to compare")],
     "tree": [("refpage-ci tree list", "the Debian base trees there are, and which are cached"),
              ("refpage-ci tree fetch debian:7.3", "cache one now")],
     "tree list": [("refpage-ci tree list", "the base trees and which are cached"),

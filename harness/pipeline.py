@@ -15,6 +15,7 @@ from . import (accel, build, builddir, buildlock, busybox, config, initramfs, ma
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .remote import build as remote_build, schedule
+from .transcript import BootOutcome
 from scripts.series import seriesfile
 from scripts.series.git import Git
 
@@ -147,15 +148,6 @@ def _build_here(prep, engine, progress):
     prep.kernel = built.image
     prep.meta.update(build_stats=built.as_dict(),
                      distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
-
-
-@dataclass
-class BootOutcome:
-    results: list            # CommandResult per command
-    splats: list
-    boot_seconds: float = None
-    error: str = None        # why the boot itself did not get to run everything
-    console: list = field(default_factory=list)  # the transcript's lines, \r removed
 
 
 def boot(prep, commands, opts, progress):

@@ -49,6 +49,7 @@ def summary(collected, outcome):
 def write(collected, outcome, out_dir, junit=None, json_path=None):
     report.write_json(collected, out_dir / "results.json")
     report.write_junit(collected, out_dir / "junit.xml")
+    report.write_summary(collected, out_dir / "summary.txt")
     if junit:
         report.write_junit(collected, junit)
     if json_path:
