@@ -142,7 +142,7 @@ def _run_status(outcome, summary_status):
     if not outcome.results:
         return summary_status or 1
     res = outcome.results[-1]
-    if res.timed_out or (outcome.error or "").startswith("timeout"):
+    if res.timed_out or outcome.stop is transcript.Stop.TIMEOUT:
         return EXIT_TIMEOUT
     if res.guest_died or res.status is None:
         return 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import buildsteps, ccache, diskspace, distcc as distccs, kbuild, process
-from .errors import StageFailed
+from .errors import Stage, StageFailed
 
 # A build of the small configs is 130-220 MB; a relink writes vmlinux and the image anew.
 ROOM_FRESH = 512 << 20
@@ -139,5 +139,5 @@ def _run_logged(cmd, env, log, status):
         lines = Path(log).read_text(errors="replace").splitlines()
         errors = compiler_errors(lines) or lines[-25:]
         raise StageFailed(f"build: make failed (exit {proc.returncode}); full log: {log}",
-                          "\n".join(errors[:40]))
+                          "\n".join(errors[:40]), Stage.BUILD)
     return steps, list(watch.failed)

@@ -2,7 +2,7 @@
 selftests commit also with the tree's own mm selftests Makefile."""
 
 from . import intree, pipeline
-from .errors import StageFailed
+from .errors import Stage, StageFailed
 
 
 def build_one(wt, arch, out, progress, intree_selftests=None):
@@ -14,7 +14,7 @@ def build_one(wt, arch, out, progress, intree_selftests=None):
     try:
         prep = pipeline.prepare(pipeline.Options(arch=arch, tree=wt, out=out), "series-check", progress)
     except StageFailed as exc:
-        if str(exc).startswith("selftests:"):
+        if exc.stage is Stage.SELFTESTS:
             return "ok (the selftests did not build here)"
         first = (exc.detail or "").strip().splitlines()[:1]
         return f"failed: {exc}" + (f": {first[0]}" if first else "")

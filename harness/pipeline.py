@@ -15,7 +15,7 @@ from . import (accel, build, builddir, buildlock, busybox, config, initramfs, ma
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .remote import build as remote_build, schedule
-from .transcript import BootOutcome
+from .transcript import BootOutcome, Stop
 from scripts.series import seriesfile
 from scripts.series.git import Git
 
@@ -168,7 +168,7 @@ def boot(prep, commands, opts, progress):
             _run_all(con, commands, opts, deadline, outcome, progress)
             con.power_off()
         except (ConsoleTimeout, GuestDied) as exc:
-            outcome.error = f"boot: {exc}"
+            outcome.stopped(Stop.NOT_READY, f"boot: {exc}")
         outcome.console = con.transcript.all_lines()
         outcome.splats = con.splats()
         prep.meta.update(console_lines=len(con.transcript.lines))
@@ -179,7 +179,7 @@ def _run_all(con, commands, opts, deadline, outcome, progress):
     for name, line in commands:
         left = deadline - time.monotonic()
         if left <= 0:
-            outcome.error = f"timeout: the whole run exceeded --timeout {opts.timeout:.0f}s"
+            outcome.stopped(Stop.TIMEOUT, f"timeout: the whole run exceeded --timeout {opts.timeout:.0f}s")
             return
         progress(f"run: {name}")
         res = con.run(line, min(opts.command_timeout, left))
@@ -187,11 +187,11 @@ def _run_all(con, commands, opts, deadline, outcome, progress):
         outcome.results.append(res)
         progress(f"run: {name} -> {_status_word(res)} in {res.seconds:.1f}s")
         if res.timed_out:
-            outcome.error = (f"timeout: {name} still running after {res.seconds:.0f}s "
-                             f"(--timeout {opts.timeout:.0f}s); QEMU killed")
+            outcome.stopped(Stop.TIMEOUT, f"timeout: {name} still running after {res.seconds:.0f}s "
+                            f"(--timeout {opts.timeout:.0f}s); QEMU killed")
             return
         if res.guest_died:
-            outcome.error = f"the guest died while running {name} (QEMU exited)"
+            outcome.stopped(Stop.GUEST_DIED, f"the guest died while running {name} (QEMU exited)")
             return
 
 

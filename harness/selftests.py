@@ -5,7 +5,7 @@ from pathlib import Path
 from scripts.series.selftests import programs as makefile_programs
 
 from . import paths, process
-from .errors import StageFailed, UserError
+from .errors import Stage, StageFailed, UserError
 
 
 def programs(folder=None):
@@ -26,7 +26,7 @@ def build(machine, tree, build_dir, log, progress=None):
     out = Path(build_dir) / "refpage-ci-selftests"
     cmd = ["make", "-C", str(paths.SELFTESTS), f"OUT={out}", f"CC={machine.compiler()}",
            f"ARCH={machine.name}", f"KHDR={headers(build_dir)}", f"KSFT={ksft(tree)}"]
-    _run(cmd, log, "selftests")
+    _run(cmd, log, "selftests", Stage.SELFTESTS)
     binaries = [out / name for name in programs()]
     if progress:
         progress(f"selftests: {len(binaries)} programs built for {machine.name}")
@@ -42,12 +42,12 @@ def compile_user_test(machine, tree, build_dir, source, out_dir, log):
     cmd = [machine.compiler(), "-O2", "-g", "-static", "-D_GNU_SOURCE", "-isystem",
            str(headers(build_dir)), "-I", str(ksft(tree)), "-I", str(paths.SELFTESTS),
            "-o", str(binary), str(source)]
-    _run(cmd, log, f"compile {source.name}")
+    _run(cmd, log, f"compile {source.name}", Stage.USER_TEST)
     return binary
 
 
-def _run(cmd, log, what):
+def _run(cmd, log, what, stage):
     returncode = process.run_logged(cmd, log)
     if returncode:
         raise StageFailed(f"{what}: failed (exit {returncode}); log: {log}",
-                          process.tail(log, lambda line: ": error:" in line or "Error" in line))
+                          process.tail(log, lambda line: ": error:" in line or "Error" in line), stage)

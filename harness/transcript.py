@@ -6,6 +6,7 @@ run ends: each command's name, line and marker secret, whether it timed out or t
 why the boot stopped, if it did. Which marker lines are ours is decided by those secrets alone.
 """
 
+import enum
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,6 +41,13 @@ class Sent:
     seconds: float = 0.0
 
 
+class Stop(enum.Enum):
+    """Why a boot did not run every command: what callers decide on, not the error's wording."""
+    NOT_READY = "not ready"      # no shell prompt (QEMU exited or timed out before it)
+    TIMEOUT = "timeout"          # a command, or the whole run, went past its time
+    GUEST_DIED = "guest died"    # QEMU exited while a command ran
+
+
 @dataclass
 class BootOutcome:
     results: list            # CommandResult per command
@@ -47,6 +55,10 @@ class BootOutcome:
     boot_seconds: float = None
     error: str = None        # why the boot itself did not get to run everything
     console: list = field(default_factory=list)  # the transcript's lines, \r removed
+    stop: Optional[Stop] = None
+
+    def stopped(self, stop, error):
+        self.stop, self.error = stop, error
 
 
 def lines_of(data):
@@ -60,7 +72,8 @@ def lines_of(data):
 def outcome(data, saved):
     """The boot's outcome from its transcript's bytes and its console.json: the run's, offline."""
     lines = lines_of(data)
-    return BootOutcome(results(lines, saved.sent), splats.find(lines), error=saved.error, console=lines)
+    return BootOutcome(results(lines, saved.sent), splats.find(lines), error=saved.error, console=lines,
+                       stop=Stop(saved.stop) if saved.stop else None)
 
 
 def end_marker(lines, marks):
@@ -102,14 +115,15 @@ class Saved:
     parse_tap: object  # True, False or results.AUTO
     sent: List[Sent]
     error: Optional[str] = None
+    stop: Optional[str] = None  # a Stop's value
 
     @classmethod
     def of(cls, arch, parse_tap, outcome):
         sent = [Sent(r.name, r.command, r.secret, r.timed_out, r.guest_died, r.seconds) for r in outcome.results]
-        return cls(arch, parse_tap, sent, outcome.error)
+        return cls(arch, parse_tap, sent, outcome.error, outcome.stop.value if outcome.stop else None)
 
     def save(self, folder):
-        data = {"arch": self.arch, "parse_tap": self.parse_tap, "error": self.error,
+        data = {"arch": self.arch, "parse_tap": self.parse_tap, "error": self.error, "stop": self.stop,
                 "commands": [asdict(s) for s in self.sent]}
         wholefile.write_text(Path(folder) / RECORD, json.dumps(data, indent=1) + "\n")
 
@@ -119,7 +133,8 @@ def load(path):
     path = Path(path)
     try:
         data = json.loads(path.read_text())
-        return Saved(data["arch"], data["parse_tap"], [Sent(**c) for c in data["commands"]], data.get("error"))
+        return Saved(data["arch"], data["parse_tap"], [Sent(**c) for c in data["commands"]], data.get("error"),
+                     data.get("stop"))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file; parse reads the {RECORD} a boot writes beside its "
                         "console.log (boots from before it was written cannot be parsed)") from None

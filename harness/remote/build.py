@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from .. import build as local_build, builddir, buildlock, config, tree as trees
-from ..errors import StageFailed
+from ..errors import Stage, StageFailed
 from . import commands, doctor, layout as layouts, snapshot, transfer
 from .errors import HostFailed
 from .session import Session
@@ -104,7 +104,7 @@ def _make(session, host, command, log, progress, where=None):
         detail = "\n".join((local_build.compiler_errors(lines) or lines[-25:])[:40])
         if where:
             detail = detail.replace(f"{where[0]}/", f"{where[1]}/")
-        raise StageFailed(f"build: make failed on {host.label}; full log: {log}", detail)
+        raise StageFailed(f"build: make failed on {host.label}; full log: {log}", detail, Stage.BUILD)
     if res.exited:
         last = (res.stdout.strip().splitlines() or ["?"])[-1]
         raise HostFailed(host, f"the build script failed (exit {res.exited}): {last}; log: {log}")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 from harness import pipeline, splats as splat_finder
-from harness.errors import StageFailed, UserError
+from harness.errors import Stage, StageFailed, UserError
 
 from . import verdict
 from .catalogue import APPLY, BUILD, PROGRAM, RUNTIME, Bug
@@ -114,7 +114,7 @@ def _bug_half(bug, scratch, fixed, ctx):
     try:
         prep = pipeline.prepare(opts, "repro", ctx.progress)
     except (StageFailed, UserError) as exc:
-        if bug.kind == BUILD and str(exc).startswith("build:"):
+        if bug.kind == BUILD and getattr(exc, "stage", None) is Stage.BUILD:
             return verdict.build_bug_half(exc, tree)
         return Half(NOT_REPRODUCED, f"{NOT_REPRODUCED}: the kernel with the bug patch did not build: {exc}"
                     + (f": {_first_line(exc)}" if _first_line(exc) else ""), detail=getattr(exc, "detail", ""))
