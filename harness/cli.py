@@ -1,7 +1,6 @@
 """The `refpage-ci` command line: parse, dispatch, and turn errors into one line and an exit status."""
 
 import argparse
-import importlib
 import os
 import signal
 import sys
@@ -9,14 +8,20 @@ import time
 import traceback
 from pathlib import Path
 
-from . import completion, distcc, doctor, examples, interrupt, kcidb, machine as machines, version
-from . import paths
-from .errors import StageFailed, UserError
-from .remote import options as remote_options
+from scripts.series import command as series_command
+from scripts.syscalls import command as syscalls_command
 
-# Subcommands that live beside the harness; each module has register(subparsers).
-PLUGINS = ("scripts.syscalls.command", "scripts.series.command", "harness.repro", "harness.bench.command",
-           "harness.tree_command", "harness.regress", "harness.parse_command")
+from . import completion, distcc, doctor, examples, interrupt, kcidb, machine as machines, version
+from . import parse_command, paths, tree_command
+from .bench import command as bench_command
+from .errors import StageFailed, UserError
+from .regress import command as regress_command
+from .remote import options as remote_options
+from .repro import command as repro_command
+
+# The commands after boot, run, shell, build and doctor, in --help's order: each has register(subparsers).
+COMMANDS = (syscalls_command, series_command, repro_command, bench_command, tree_command, regress_command,
+            parse_command)
 
 
 def _common(p):
@@ -88,13 +93,7 @@ def parser():
                                                 remote=remote_options.from_args(a),
                                                 distcc=distcc.resolve(a.distcc, a.no_distcc)))
 
-    for name in PLUGINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
+    for module in COMMANDS:
         module.register(sub)
     completion.add_parser(sub, top)
     examples.attach(top)
