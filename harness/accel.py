@@ -7,14 +7,13 @@ import time
 
 from . import paths, process, qemu, wholefile
 
-HOST_ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
 PROBE_TIMEOUT = 30
 
 
 def kvm_possible(machine):
     """KVM needs the guest arch to match the host's and /dev/kvm to open."""
-    if machine.name != HOST_ARCH:
-        return False, f"guest {machine.name} on a {HOST_ARCH} host"
+    if machine.uname != platform.machine():
+        return False, f"guest {machine.name} on a {platform.machine()} host"
     try:
         os.close(os.open("/dev/kvm", os.O_RDWR))
     except OSError as exc:

@@ -42,7 +42,7 @@ if ! .venv/bin/python -c 'import harness.cli, pexpect, kconfiglib, fabric, jinja
   .venv/bin/pip install -q -e '.[test]'
 fi
 
-bb_dir=$(.venv/bin/python -c 'from harness import busybox; print(busybox.arm64_path().parent.parent)')
+bb_dir=$(.venv/bin/python -c 'from harness import busybox; print(busybox.path("arm64").parent.parent)')
 if [ ! -x "$bb_dir/bin/busybox" ]; then
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     say "dpkg --add-architecture arm64"

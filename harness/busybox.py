@@ -1,32 +1,23 @@
-"""The static busybox each guest runs as its userspace."""
+"""The static busybox each guest runs as its userspace: where its machine.ini says it is."""
 
 from pathlib import Path
 
-from . import elf, paths
+from . import elf, machine as machines, paths
 from .errors import UserError
 
-HOST_BUSYBOX = Path("/bin/busybox")
+
+def path(arch):
+    """The busybox of `arch`'s machine.ini ([host] busybox), {tools} being the cache's tools folder."""
+    return Path(machines.load(arch).busybox.format(tools=paths.tools_dir()))
 
 
-def arm64_path():
-    return paths.tools_dir() / "busybox-arm64" / "bin" / "busybox"
-
-
-def candidates(arch):
-    return [HOST_BUSYBOX] if arch == "x86_64" else [arm64_path()]
-
-
-INSTALL_HINT = {
-    "x86_64": "apt-get install busybox-static",
-    "arm64": ("dpkg --add-architecture arm64 && apt-get update && "
-              "apt-get download busybox-static:arm64 && dpkg-deb -x busybox-static_*_arm64.deb "
-              f"{arm64_path().parent.parent}   (or run: bash harness/bootstrap.sh)"),
-}
+def install_hint(arch):
+    return machines.load(arch).busybox_install.format(tools=paths.tools_dir())
 
 
 def locate(arch):
     """The path of a static busybox for `arch`, or a UserError saying how to get one."""
-    for path in candidates(arch):
-        if path.is_file() and elf.inspect(path) == (arch, True):
-            return path
-    raise UserError(f"no static busybox for {arch}: {INSTALL_HINT.get(arch, 'install one')}")
+    found = path(arch)
+    if found.is_file() and elf.inspect(found) == (arch, True):
+        return found
+    raise UserError(f"no static busybox for {arch}: {install_hint(arch)}")

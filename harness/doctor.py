@@ -2,13 +2,13 @@
 
 import importlib.util
 import os
+import platform
 import shutil
 from pathlib import Path
 
 from .findings import BUILD_TOOLS, HEADERS, Finding
 from . import busybox, debian_source, distcc as distccs, machine as machines, tree, tree_catalogue
 
-QEMU_PACKAGE = {"qemu-system-aarch64": "qemu-system-arm", "qemu-system-x86_64": "qemu-system-x86"}
 PYTHON_MODULES = ("pexpect", "kconfiglib", "jinja2", "fabric")
 
 
@@ -53,14 +53,14 @@ def _arch_findings(m):
     cc = m.compiler()
     out = [Finding(f"{m.name}: {cc}", shutil.which(cc) is not None, _apt(m.cross_package)),
            Finding(f"{m.name}: {m.qemu}", shutil.which(m.qemu) is not None,
-                   _apt(QEMU_PACKAGE.get(m.qemu, m.qemu)))]
+                   _apt(m.package))]
     try:
         out.append(Finding(f"{m.name}: static busybox ({busybox.locate(m.name)})", True))
     except Exception:
-        out.append(Finding(f"{m.name}: static busybox", False, busybox.INSTALL_HINT[m.name]))
-    if m.name == "x86_64":
+        out.append(Finding(f"{m.name}: static busybox", False, busybox.install_hint(m.name)))
+    if m.uname == platform.machine():
         kvm = os.access("/dev/kvm", os.R_OK | os.W_OK)
-        out.append(Finding("x86_64: /dev/kvm", kvm, "TCG will be used (slower); KVM is never required",
+        out.append(Finding(f"{m.name}: /dev/kvm", kvm, "TCG will be used (slower); KVM is never required",
                            required=False))
     return out
 

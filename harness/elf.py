@@ -2,8 +2,17 @@
 
 import struct
 
-MACHINES = {62: "x86_64", 183: "arm64"}
+from . import machine as machines
+
 _PT_INTERP = 3
+
+
+def arch_of(e_machine, root=None):
+    """The arch whose machine.ini names this ELF e_machine ([host] elf_machine)."""
+    for arch in machines.known_arches(root):
+        if machines.load(arch, root).elf_machine == e_machine:
+            return arch
+    return f"e_machine {e_machine}"
 
 
 def inspect(path):
@@ -18,4 +27,4 @@ def inspect(path):
         f.seek(phoff)
         table = f.read(phentsize * phnum)
     types = [struct.unpack_from("<I", table, i * phentsize)[0] for i in range(phnum)]
-    return MACHINES.get(machine, f"e_machine {machine}"), _PT_INTERP not in types
+    return arch_of(machine), _PT_INTERP not in types

@@ -23,10 +23,15 @@ class Machine:
     cross_package: str
     target: str
     image: str
-
-    @property
-    def srcarch(self):
-        return "x86" if self.kernel_arch in ("x86_64", "i386") else self.kernel_arch
+    srcarch: str = ""
+    package: str = ""         # the Debian package of its qemu
+    kvm_machine: str = ""     # -machine and -cpu under KVM
+    kvm_cpu: str = ""
+    uname: str = ""           # platform.machine() of a host that runs it natively
+    elf_machine: int = 0
+    busybox: str = ""         # the static busybox's path ({tools}: paths.tools_dir())
+    busybox_install: str = ""
+    vng_arch: str = ""
 
     @property
     def folder(self):
@@ -55,12 +60,19 @@ def parse(name, text, source="machine.ini"):
     ini.read_string(text, source)
     try:
         m, k = ini["machine"], ini["kernel"]
+        h = ini["host"] if ini.has_section("host") else {}
         machine = Machine(
             name=name, qemu=m["qemu"], machine=m["machine"], cpu=m["cpu"],
             memory=m.get("memory", "1G"), smp=m.getint("smp", 1),
             console=m["console"], accel=m.get("accel", "tcg"),
             kernel_arch=k["arch"], cross_compile=k.get("cross_compile", ""),
-            cross_package=k.get("cross_package", "gcc"), target=k["target"], image=k["image"])
+            cross_package=k.get("cross_package", "gcc"), target=k["target"], image=k["image"],
+            srcarch=k.get("srcarch", k["arch"]), package=m.get("package", m["qemu"]),
+            kvm_machine=m.get("kvm_machine", m["machine"]), kvm_cpu=m.get("kvm_cpu", m["cpu"]),
+            uname=h.get("uname", name), elf_machine=int(h.get("elf_machine", 0)),
+            busybox=h.get("busybox", f"{{tools}}/busybox-{name}/bin/busybox"),
+            busybox_install=h.get("busybox_install", f"a static busybox for {name} at {h.get('busybox', '?')}"),
+            vng_arch=h.get("vng_arch", name))
     except (KeyError, ValueError) as exc:
         raise UserError(f"{source}: bad machine definition ({exc}); see qemu_images/*/machine.ini") from None
     if machine.accel not in ("tcg", "kvm", "auto"):

@@ -12,9 +12,9 @@ def kernel_cmdline(machine, mode="batch", extra=""):
 
 def command(machine, kernel, initrd, accel, mode="batch", append=""):
     """argv for qemu-system-*. A panic ends QEMU at once (panic=-1, -no-reboot)."""
-    accel_arg = "kvm" if accel == "kvm" else "tcg"
-    argv = [machine.qemu, "-machine", machine.machine, "-cpu", "host" if accel == "kvm" and
-            machine.cpu == "max" else machine.cpu, "-accel", accel_arg,
+    kvm = accel == "kvm"
+    argv = [machine.qemu, "-machine", machine.kvm_machine if kvm else machine.machine,
+            "-cpu", machine.kvm_cpu if kvm else machine.cpu, "-accel", "kvm" if kvm else "tcg",
             "-m", machine.memory, "-smp", str(machine.smp),
             "-nodefaults", "-display", "none", "-no-reboot",
             "-serial", "mon:stdio" if mode == "shell" else "stdio",

@@ -11,9 +11,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from harness import machine as machines
 from harness.errors import UserError
 
-ARCH_NAMES = {"x86_64": "amd64", "arm64": "arm64"}  # vng --arch
 
 
 def executable():
@@ -26,11 +26,11 @@ def executable():
 
 
 def config_command(arch, build_dir):
-    return [executable(), "--kconfig", "--arch", ARCH_NAMES[arch], f"O={build_dir}"]
+    return [executable(), "--kconfig", "--arch", machines.load(arch).vng_arch, f"O={build_dir}"]
 
 
 def build_command(arch, build_dir, jobs):
-    return [executable(), "--build", "--skip-modules", "--verbose", "--arch", ARCH_NAMES[arch],
+    return [executable(), "--build", "--skip-modules", "--verbose", "--arch", machines.load(arch).vng_arch,
             "--jobs", str(jobs), f"O={build_dir}"]  # --verbose: make's lines, for the log and progress
 
 

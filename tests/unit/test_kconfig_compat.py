@@ -95,7 +95,7 @@ def test_um_sources_the_host_arch_kconfig():
     x86 = machines.load("x86_64")
     with pytest.raises(kconfiglib.KconfigError):
         kconfig_compat.load(x86, DATA / "um", "7.3.0")
-    um = dataclasses.replace(x86, name="um", kernel_arch="um")
+    um = dataclasses.replace(x86, name="um", kernel_arch="um", srcarch="um")
     assert "UML_X86" in kconfig_compat.load(um, DATA / "um", "7.3.0").syms
 
 
