@@ -16,15 +16,11 @@ EXIT_TIMEOUT = 124
 
 
 def options(args, arch=None, out=None):
-    return pipeline.Options(arch=arch or _arches(args, several=False)[0], tree=args.tree,
-                            out=out or args.out, jobs=args.jobs,
-                            timeout=args.timeout, boot_timeout=args.boot_timeout,
-                            command_timeout=args.command_timeout, accel=args.accel,
-                            variant=args.variant, fragments=tuple(args.fragment),
-                            live=sys.stdout if args.verbose else None,
-                            remote=remote_options.from_args(args) if hasattr(args, "build_host") else None,
-                            distcc=distcc.resolve(args.distcc, args.no_distcc),
-                            no_series=args.no_series)
+    return pipeline.Options.from_args(
+        args, arch=arch or _arches(args, several=False)[0], tree=args.tree, out=out or args.out,
+        variant=args.variant, fragments=tuple(args.fragment),
+        remote=remote_options.from_args(args) if hasattr(args, "build_host") else None,
+        distcc=distcc.resolve(args.distcc, args.no_distcc), no_series=args.no_series)
 
 
 def _arches(args, several):

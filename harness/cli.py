@@ -12,7 +12,7 @@ from scripts.series import command as series_command
 from scripts.syscalls import command as syscalls_command
 
 from . import completion, distcc, doctor, examples, interrupt, kcidb, machine as machines, version
-from . import parse_command, paths, tree_command
+from . import parse_command, paths, runargs, tree_command
 from .bench import command as bench_command
 from .errors import StageFailed, UserError
 from .regress import command as regress_command
@@ -32,18 +32,12 @@ def _common(p):
     p.add_argument("--out", help="folder for logs, console transcript and results (default: out/<command>-<arch>)")
     p.add_argument("--config", dest="variant", help="config variant: qemu_images/<arch>/<NAME>.config on top of base")
     p.add_argument("--fragment", action="append", default=[], help="extra config fragment file (repeatable)")
-    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1; with distcc, the hosts' slots + cores)")
     distcc_arguments(p)
     p.add_argument("--no-series", action="store_true",
                    help="boot debian:X.Y (or the default tree) as it is, without the series: a baseline")
-    p.add_argument("--timeout", type=float, default=900.0, help="whole boot, from QEMU's start, in seconds")
-    p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
-    p.add_argument("--command-timeout", type=float, default=600.0, help="each command in the guest")
-    p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator (default: the machine's, "
-                   "or KVM when a probe boot shows it works)")
     p.add_argument("--junit", help="also write JUnit XML here")
     p.add_argument("--json", help="also write the results as JSON here")
-    p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
+    runargs.add(p)
 
 
 def distcc_arguments(p):

@@ -6,6 +6,7 @@ line can stop after any of them (`build` stops before the boot).
 
 import getpass
 import socket
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,13 @@ class Options:
     remote: object = None           # remote.options.RemoteOptions: build on those hosts
     distcc: object = None           # distcc.Distcc: compile through those hosts
     no_series: bool = False         # a named base tree as it is, for a baseline
+
+    @classmethod
+    def from_args(cls, args, **fields):
+        """The run options of `args` (harness.runargs.add's group) and the command's own `fields`."""
+        return cls(jobs=args.jobs, timeout=args.timeout, boot_timeout=args.boot_timeout,
+                   command_timeout=args.command_timeout, accel=args.accel,
+                   live=sys.stdout if args.verbose else None, **fields)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from harness import machine as machines, pipeline, tree as trees
+from harness import machine as machines, pipeline, runargs, tree as trees
 from harness.errors import StageFailed, UserError
 from harness.progress import Progress
 
@@ -38,11 +38,7 @@ def register(subparsers):
                                                              "measured (default: 3)")
     p.add_argument("--steps", action="append", choices=("warm", "first", "worktree", "repro", "distcc", "cold", "vng"),
                    help="--tool: only these measurements (repeatable; default: all)")
-    p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
-    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
-    p.add_argument("--timeout", type=float, default=6 * 3600.0, help="the whole boot, in seconds")
-    p.add_argument("--command-timeout", type=float, default=3600.0, help="each run in the guest, in seconds")
-    p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
+    runargs.add(p, timeout=6 * 3600.0, command_timeout=3600.0, each="each run in the guest")
     p.set_defaults(func=bench_command)
 
 

@@ -35,9 +35,7 @@ _FIRST_OUTPUT = r"TAP version \d+|1\.\.\d+|(?:not )?ok \d+"
 
 
 def options(args, arch, tree, out=None):
-    return pipeline.Options(arch=arch, tree=tree, out=out, jobs=args.jobs, timeout=args.timeout,
-                            command_timeout=args.command_timeout, accel=args.accel,
-                            live=sys.stdout if args.verbose else None)
+    return pipeline.Options.from_args(args, arch=arch, tree=tree, out=out)
 
 
 def scratch_dir(name):

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness import kcidb, machine as machines, paths, pipeline, results, tap, tree as trees
+from harness import kcidb, machine as machines, paths, pipeline, results, runargs, tap, tree as trees
 from harness.errors import UserError
 from harness.progress import Progress
 
@@ -47,13 +47,10 @@ def register(subparsers):
     p.add_argument("--bug-patch", type=Path, metavar="FILE",
                    help="a throwaway patch on top of the series (git am -3): does regress catch it?")
     p.add_argument("--all-tests", action="store_true", help="every subtest in the table, not only those not ok")
-    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
-    p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
-    p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
+    runargs.add(p)
     p.add_argument("--junit", help="also write the comparison as JUnit XML here")
     p.add_argument("--json", help="also write the comparison as JSON here")
     kcidb.add_arguments(p)
-    p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
     p.set_defaults(func=regress_command)
 
 
@@ -86,9 +83,8 @@ def regress_command(args):
     programs = selected(args.only)
     out = Path(args.out or Path("out") / f"regress-{args.arch}").resolve()
     series_tree = bugtree.worktree(version, args.bug_patch, progress) if args.bug_patch else None
-    template = pipeline.Options(arch=args.arch, tree=args.tree, jobs=args.jobs, accel=args.accel,
-                                boot_timeout=args.boot_timeout, variant=args.variant,
-                                fragments=fragments(machine, args.fragment), live=sys.stdout if args.verbose else None)
+    template = pipeline.Options.from_args(args, arch=args.arch, tree=args.tree, variant=args.variant,
+                                          fragments=fragments(machine, args.fragment))
     base_opts = replace(template, out=out / "base", no_series=True)
     series_opts = replace(template, out=out / "series", tree=series_tree or args.tree)
     base = pipeline.prepare(base_opts, "regress", progress)

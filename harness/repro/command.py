@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import kcidb, machine as machines, pipeline, selftests, tree as trees
+from harness import kcidb, machine as machines, pipeline, runargs, selftests, tree as trees
 from harness.errors import UserError
 from harness.remote import options as remote_options
 from harness.progress import Progress
@@ -33,14 +33,9 @@ def register(subparsers):
     p.add_argument("--out", help="folder for the logs of every half (default: out/repro-<arch>)")
     p.add_argument("--bug-patch", type=Path, metavar="FILE",
                    help="use this patch instead of patches/bugs/<id>.patch (one id only)")
-    p.add_argument("-j", "--jobs", type=int, help="make -j (default: cores + 1)")
-    p.add_argument("--timeout", type=float, default=900.0, help="each boot, from QEMU's start, in seconds")
-    p.add_argument("--boot-timeout", type=float, default=120.0, help="QEMU start to the shell prompt")
-    p.add_argument("--command-timeout", type=float, default=300.0, help="each reproducer in the guest")
-    p.add_argument("--accel", choices=("kvm", "tcg"), help="force an accelerator")
+    runargs.add(p, command_timeout=300.0, each="each reproducer in the guest")
     remote_options.add_arguments(p)
     kcidb.add_arguments(p)
-    p.add_argument("-v", "--verbose", action="store_true", help="echo the serial console live")
     p.set_defaults(func=repro_command)
 
 
@@ -80,10 +75,7 @@ def repro_command(args):
     ctx = runner.Context(
         arch=args.arch, patches_dir=port.folder, out=out, progress=progress, emit=_emit,
         bug_patch=args.bug_patch.resolve() if args.bug_patch else None,
-        options=pipeline.Options(arch=args.arch, jobs=args.jobs, timeout=args.timeout,
-                                 boot_timeout=args.boot_timeout, command_timeout=args.command_timeout,
-                                 accel=args.accel, live=sys.stdout if args.verbose else None,
-                                 remote=remote_options.from_args(args)))
+        options=pipeline.Options.from_args(args, arch=args.arch, remote=remote_options.from_args(args)))
     started = time.monotonic()
     try:
         reports = runner.run(bugs, scratch, ctx)
