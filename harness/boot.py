@@ -24,11 +24,10 @@ def options(args, arch=None, out=None):
 
 
 def _arches(args, several):
-    arches = [a.strip() for a in args.arch.split(",") if a.strip()]
-    if not arches or len(set(arches)) != len(arches):
-        raise UserError(f"--arch {args.arch!r}: name each arch once, e.g. --arch arm64,x86_64")
+    """The arches of --arch (runargs.add_arch): a tuple for boot and build, one name for run and shell."""
+    arches = [args.arch] if isinstance(args.arch, str) else list(args.arch)
     if len(arches) > 1 and not several:
-        raise UserError(f"{args.command}: one arch at a time (--arch {args.arch}); several work for build and boot")
+        raise UserError(f"{args.command}: one arch at a time (--arch {','.join(arches)})")
     if len(arches) > 1 and (args.junit or args.json):
         raise UserError("--junit/--json write one arch's results; give one --arch, or use each "
                         "arch's out/<command>-<arch>/junit.xml and results.json")

@@ -24,9 +24,8 @@ COMMANDS = (syscalls_command, series_command, repro_command, bench_command, tree
             parse_command)
 
 
-def _common(p):
-    p.add_argument("--arch", required=True, help=f"guest arch: {', '.join(machines.known_arches())} "
-                   "(build and boot take several: --arch arm64,x86_64)")
+def _common(p, several=False):
+    runargs.add_arch(p, several=several)
     p.add_argument("--tree", help="kernel checkout, or debian:X.Y: Debian's linux-source-X.Y unpacked into the "
                    "cache (default: debian:6.12; `refpage-ci tree list`)")
     p.add_argument("--out", help="folder for logs, console transcript and results (default: out/<command>-<arch>)")
@@ -54,7 +53,7 @@ def parser():
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("boot", help="build, boot and run the selftests; exit 0 only if all passed")
-    _common(p)
+    _common(p, several=True)
     p.add_argument("--only", action="append", metavar="PROGRAM",
                    help="run only this selftest program, e.g. refpage_rt (repeatable); the rest stay in the image")
     p.add_argument("-t", dest="only_tests", action="append", metavar="TEST",
@@ -75,12 +74,12 @@ def parser():
     p.set_defaults(func=boot.shell_command)
 
     p = sub.add_parser("build", help="configure and build only; print the kernel image path")
-    _common(p)
+    _common(p, several=True)
     remote_options.add_arguments(p)
     p.set_defaults(func=boot.build_command)
 
     p = sub.add_parser("doctor", help="say what is missing and the command that installs it")
-    p.add_argument("--arch", action="append", help="check only this arch (repeatable)")
+    runargs.add_arch(p, several=True, required=False, why=" (default: all)")
     remote_options.add_arguments(p, fallback=False)
     distcc_arguments(p)
     p.set_defaults(func=lambda a: doctor.report(a.arch or machines.known_arches(),

@@ -19,8 +19,7 @@ def register(subparsers):
                     "print the medians and the improvement with its 95%% CI in the cover letter's layout. "
                     "--tool measures the tool instead: cold builds, the warm cycle, boot to first test "
                     "output, and virtme-ng's kernel config built on the same tree.")
-    p.add_argument("--arch", action="append", choices=machines.known_arches(),
-                   help="guest arch (repeatable with --tool; default there: all)")
+    runargs.add_arch(p, several=True, required=False, why=" (several with --tool; default there: all)")
     p.add_argument("--tree", help="kernel checkout with the series applied, or debian:X.Y: a worktree of "
                                   "that Debian tree kept in the cache, the series applied to it (default: "
                                   "debian:6.12)")

@@ -36,7 +36,7 @@ def register(subparsers):
                     "boots both kernels, runs the same programs with run_vmtests.sh's arguments, each in a time "
                     "box, and prints each program and TAP subtest on both with a verdict. A pass on the base "
                     "that fails, crashes, times out or skips on the series is a regression (exit 1).")
-    p.add_argument("--arch", required=True, choices=machines.known_arches(), help="guest arch")
+    runargs.add_arch(p)
     p.add_argument("--tree", help=f"debian:X.Y, the base under the series (default: {trees.DEFAULT_NAME})")
     p.add_argument("--out", help="folder for both runs' logs and the comparison (default: out/regress-<arch>)")
     p.add_argument("--config", dest="variant", help="config variant on top of base, for both kernels")

@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import kcidb, machine as machines, pipeline, runargs, selftests, tree as trees
+from harness import kcidb, pipeline, runargs, selftests, tree as trees
 from harness.errors import UserError
 from harness.remote import options as remote_options
 from harness.progress import Progress
@@ -24,7 +24,7 @@ def register(subparsers):
                     "expected to pass. Exit 0 only if both halves of every id came out as expected.")
     p.add_argument("ids", nargs="*", metavar="ID", help=f"bug ids: {', '.join(catalogue.ids())}")
     p.add_argument("--all", action="store_true", help="every id, with a table of both halves and their times")
-    p.add_argument("--arch", required=True, choices=machines.known_arches(), help="guest arch")
+    runargs.add_arch(p)
     p.add_argument("--tree", help="kernel git checkout, or debian:X.Y (default: debian:6.12, Debian's "
                                   "linux-source-6.12 unpacked into the cache); its uncommitted changes are not "
                                   "part of the run")

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from harness import machine as machines, tree as trees
+from harness import machine as machines, runargs, tree as trees
 from harness.errors import StageFailed, UserError
 
 from . import apply as applying, ports
@@ -49,8 +49,7 @@ def register(subparsers):
                                    "incremental builds.")
     _tree(p)
     _patches(p)
-    p.add_argument("--arch", action="append", choices=machines.known_arches(),
-                   help="build for this arch (repeatable; default: all)")
+    runargs.add_arch(p, several=True, required=False, why=" (default: all)")
     p.add_argument("--no-build", action="store_true", help="checkpatch only")
     p.add_argument("--build-commits", metavar="SPEC",
                    help="build only these commits: 'last', or 1-based numbers such as '1,3' (default: all)")

@@ -111,13 +111,16 @@ def args(arch, **kw):
 
 
 def test_several_arches_for_build_and_boot_only():
-    assert boot._arches(args("arm64,x86_64"), several=True) == ["arm64", "x86_64"]
-    with pytest.raises(UserError, match="run: one arch at a time"):
-        boot._arches(args("arm64,x86_64", command="run"), several=False)
+    from harness import cli
+    parse = cli.parser().parse_args
+    assert boot._arches(parse(["boot", "--arch", "arm64,x86_64"]), several=True) == ["arm64", "x86_64"]
+    assert parse(["build", "--arch", "arm64", "--arch", "x86_64"]).arch == ("arm64", "x86_64")
+    with pytest.raises(UserError, match="run takes one arch"):
+        parse(["run", "--arch", "arm64,x86_64", "--", "true"])
     with pytest.raises(UserError, match="name each arch once"):
-        boot._arches(args("arm64,arm64"), several=True)
+        parse(["boot", "--arch", "arm64,arm64"])
     with pytest.raises(UserError, match="--junit/--json write one arch's results"):
-        boot._arches(argparse.Namespace(arch="arm64,x86_64", command="boot", junit="j.xml", json=None), True)
+        boot._arches(parse(["boot", "--arch", "arm64,x86_64", "--junit", "j.xml"]), True)
 
 
 class FakeSession:
