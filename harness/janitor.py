@@ -6,9 +6,10 @@ done with the folder or dies, and the helper then removes whatever is left of it
 
 import contextlib
 import os
-import subprocess
 import tempfile
 from pathlib import Path
+
+from . import process
 
 # A second pass: a child of refpage-ci killed with it may have written one more file meanwhile.
 _REMOVE_AT_EOF = 'cat >/dev/null; rm -rf -- "$1" 2>/dev/null || { sleep 1; rm -rf -- "$1"; }'
@@ -20,8 +21,8 @@ def scratch_folder(parent, prefix):
     folder = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
     read_end, write_end = os.pipe()
     # its own session: a Ctrl-C at the terminal stops refpage-ci, not the helper that cleans after it
-    helper = subprocess.Popen(["sh", "-c", _REMOVE_AT_EOF, "sh", str(folder)], stdin=read_end,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    helper = process.start(["sh", "-c", _REMOVE_AT_EOF, "sh", folder], stdin=read_end, stdout=process.DEVNULL,
+                           stderr=process.DEVNULL, outlives_us=True)
     os.close(read_end)
     try:
         yield folder
@@ -34,4 +35,4 @@ def remove_stale(parent, prefix):
     """Scratch folders a helper never got to (a machine that went down): the caller holds the lock
     that makes them nobody's."""
     for stale in Path(parent).glob(f"{prefix}*"):
-        subprocess.run(["rm", "-rf", "--", str(stale)], check=False)
+        process.run(["rm", "-rf", "--", stale])

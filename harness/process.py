@@ -23,6 +23,7 @@ from . import deathsig
 
 DEVNULL, PIPE, STDOUT = subprocess.DEVNULL, subprocess.PIPE, subprocess.STDOUT
 TimeoutExpired = subprocess.TimeoutExpired
+CalledProcessError = subprocess.CalledProcessError
 
 # Variables that would point make at another architecture, compiler or output folder.
 KBUILD_VARIABLES = ("ARCH", "SUBARCH", "CROSS_COMPILE", "KBUILD_OUTPUT", "O", "LLVM", "CC", "MAKEFLAGS")
@@ -145,7 +146,9 @@ def tail(log, wanted=None, lines=15, limit=25):
     return "\n".join((picked or text[-lines:])[-limit:])
 
 
-def start(argv, env=None, cwd=None, **popen):
-    """A long-lived child (a daemon) in its own session, SIGKILLed if refpage-ci dies; the caller stops it."""
+def start(argv, env=None, cwd=None, outlives_us=False, **popen):
+    """A long-lived child (a daemon) in its own session, the caller stops it; SIGKILLed if refpage-ci
+    dies, unless `outlives_us` (a helper that cleans up after refpage-ci)."""
+    preexec = None if outlives_us else deathsig.on_parent_death(signal.SIGKILL)
     return subprocess.Popen([str(a) for a in argv], env=environment(env), cwd=cwd, start_new_session=True,
-                            preexec_fn=deathsig.on_parent_death(signal.SIGKILL), **popen)
+                            preexec_fn=preexec, **popen)

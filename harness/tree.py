@@ -10,7 +10,6 @@ import fcntl
 import json
 import re
 import shutil
-import subprocess
 import tarfile
 from pathlib import Path
 
@@ -139,7 +138,7 @@ def _scratch_prefix(dest):
 def _no_auto_gc(checkout):
     """A detached `git gc --auto` would outlive refpage-ci (a 90k-file commit starts one, and
     so does the slow pile-up of series and repro commits): the cache's checkouts never gc."""
-    setting = subprocess.run(["git", "config", "--get", "gc.auto"], cwd=checkout, capture_output=True, text=True)
+    setting = process.run(["git", "config", "--get", "gc.auto"], cwd=checkout)
     if setting.stdout.strip() != "0":
         _git(checkout, "config", "gc.auto", "0")
 
@@ -227,8 +226,7 @@ def _cached_checkout(tree):
     tree = Path(tree).resolve()
     if not tree.is_dir():
         return None
-    common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=tree,
-                            capture_output=True, text=True)
+    common = process.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=tree)
     candidates = [tree] + ([Path(common.stdout.strip()).parent] if common.returncode == 0 else [])
     trees_dir = paths.trees_dir().resolve()
     return next((c for c in candidates if c.parent == trees_dir and debian_source.version_of(c.name)), None)
@@ -239,10 +237,10 @@ def _git(cwd, *args):
     the folder the janitor removes), so a process group of its own, never let finish."""
     returncode = process.run_group(["git", *args], cwd=cwd)
     if returncode:
-        raise subprocess.CalledProcessError(returncode, ["git", *args])
+        raise process.CalledProcessError(returncode, ["git", *args])
 
 
 def head_commit(tree):
     """The tree's HEAD commit, or None when it is not a git checkout."""
-    res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tree, capture_output=True, text=True)
+    res = process.run(["git", "rev-parse", "HEAD"], cwd=tree)
     return res.stdout.strip() if res.returncode == 0 else None

@@ -6,12 +6,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import buildlock, paths, selftests
+from harness import buildlock, paths, process, selftests
 from harness.builddir import tree_id
 
 from .programs import MM
@@ -73,14 +72,11 @@ def _make(machine, tree, headers, binaries, folder, log, progress):
         cmd = ["make", "-k", "-C", str(Path(tree) / MM), f"ARCH={machine.name}",
                f"CROSS_COMPILE={machine.cross_compile}", f"CC={machine.compiler()}", f"OUTPUT={work}",
                f"KHDR_INCLUDES=-isystem {headers}", "LDFLAGS=-static", *(str(work / b) for b in binaries)]
-        with open(log, "a") as f:
-            f.write("$ " + " ".join(cmd) + "\n")
-            f.flush()
-            res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                 errors="replace")
-            f.write(res.stdout)
+        start = Path(log).stat().st_size if Path(log).exists() else 0
+        process.run_logged(cmd, log)
+        output = Path(log).read_bytes()[start:].decode(errors="replace")
         built = [b for b in binaries if (work / b).is_file()]
-        failed = {b: _first_error(res.stdout, b) for b in binaries if b not in built}
+        failed = {b: _first_error(output, b) for b in binaries if b not in built}
         (work / MANIFEST).write_text(json.dumps({"built": built, "failed": failed}, indent=2) + "\n")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(work, folder)

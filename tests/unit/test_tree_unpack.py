@@ -1,3 +1,4 @@
+import subprocess
 import tarfile
 
 from harness import tree as trees
@@ -30,7 +31,7 @@ def test_a_debian_gitignore_keeps_the_kernels_rules_and_the_package_is_recorded(
     (dest / ".refpage-ci-scratch").mkdir()
     (dest / ".refpage-ci-scratch" / "x").write_text("")
     (dest / "new.c").write_text("")
-    status = trees.subprocess.run(["git", "status", "--porcelain"], cwd=dest, capture_output=True, text=True)
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=dest, capture_output=True, text=True)
     assert status.stdout == "?? new.c\n"
-    log = trees.subprocess.run(["git", "log", "--format=%s"], cwd=dest, capture_output=True, text=True)
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=dest, capture_output=True, text=True)
     assert log.stdout == "Debian linux-source-9.9 9.9~rc1-1~exp1\n"
