@@ -25,9 +25,9 @@ class Cli:
         return subprocess.run(self.argv(*args), capture_output=True, text=True, timeout=timeout,
                               cwd=PROJECT, env=env or self.env(), stdin=subprocess.DEVNULL)
 
-    def popen(self, *args):
+    def popen(self, *args, env=None):
         return subprocess.Popen(self.argv(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, cwd=PROJECT, env=self.env(), stdin=subprocess.DEVNULL)
+                                text=True, cwd=PROJECT, env=env or self.env(), stdin=subprocess.DEVNULL)
 
     def leftover_processes(self):
         """PIDs still carrying this test's token: QEMU that outlived its command."""
