@@ -1122,7 +1122,13 @@ TEST(userfaultfd_refused)
 	ASSERT_FAILS_WITH(EINVAL, uffd_register(ufd, m, 4 * psize,
 						UFFDIO_REGISTER_MODE_MISSING));
 	ASSERT_FAILS_WITH(EINVAL, uffd_register(ufd, m, 4 * psize,
+						UFFDIO_REGISTER_MODE_MISSING |
 						UFFDIO_REGISTER_MODE_WP));
+	ASSERT_PATTERN(m, 4 * psize, pat, 4);
+	/* Write-protection alone replaces no contents: as for anonymous memory */
+	if (!uffd_register(ufd, anon, 4 * psize, UFFDIO_REGISTER_MODE_WP))
+		ASSERT_EQ(0, uffd_register(ufd, m, 4 * psize,
+					   UFFDIO_REGISTER_MODE_WP));
 	ASSERT_PATTERN(m, 4 * psize, pat, 4);
 	munmap(m, 4 * psize);
 	munmap(anon, 4 * psize);

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -925,6 +927,233 @@ TEST(r2_mte_lookup)
 	}
 	if (!cases)
 		SKIP(return, "no readable [vvar] and no memfd_secret here");
+}
+
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON 100
+#endif
+#define KPF_HWPOISON 19
+
+/* Whether a store to @p in a child process dies of SIGBUS */
+static bool store_gets_sigbus(char *p)
+{
+	pid_t pid = fork();
+	int code;
+
+	if (!pid)
+		_exit(try_store(p, 1) == SIGBUS ? 0 : 1);
+	return wait_exit(pid, &code) == pid && code == 0;
+}
+
+/* Whether a load from @p in a child process dies of SIGBUS */
+static bool load_gets_sigbus(const char *p)
+{
+	pid_t pid = fork();
+	int code;
+
+	if (!pid) {
+		unsigned char v;
+
+		_exit(try_load(p, &v) == SIGBUS ? 0 : 1);
+	}
+	return wait_exit(pid, &code) == pid && code == 0;
+}
+
+/*
+ * R2-hwpoison: a reference page with a memory error is never copied or mapped
+ * again: a first write, whether to a page mapping the reference page or to an
+ * untouched one, and a new read fault get SIGBUS, as copy-on-write from a
+ * poisoned page does (review round 2).  QEMU has no machine checks: the error
+ * is MADV_HWPOISON's, which marks the page as memory_failure() does.
+ */
+TEST(r2_hwpoison)
+{
+	unsigned char pat[64];
+	__u64 ref;
+	char *m;
+	int fd, i;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	for (i = 0; i < sizeof(pat); i++)
+		pat[i] = 0x40 + i;
+	fd = refpage_map(pat, sizeof(pat), 4 * psize, PROT_READ | PROT_WRITE,
+			 (void **)&m);
+	ASSERT_NE(MAP_FAILED, m);
+	read_fault(m);
+	ref = pagemap_pfn(m);
+	ASSERT_NE(0, ref) TH_LOG("no PFN in /proc/self/pagemap (root?)");
+	if (madvise(m, psize, MADV_HWPOISON) && errno == EINVAL)
+		SKIP(return, "MADV_HWPOISON: EINVAL (no CONFIG_MEMORY_FAILURE: --config numa-poison)");
+	ASSERT_NE(0, kpage_flags(ref) & (1ULL << KPF_HWPOISON))
+		TH_LOG("MADV_HWPOISON did not poison the reference page: %s",
+		       strerror(errno));
+
+	ASSERT_TRUE(store_gets_sigbus(m))
+		TH_LOG("a first write copied a poisoned reference page (mapped)");
+	ASSERT_TRUE(store_gets_sigbus(m + 2 * psize))
+		TH_LOG("a first write copied a poisoned reference page (untouched)");
+	ASSERT_TRUE(load_gets_sigbus(m + 3 * psize))
+		TH_LOG("a read fault mapped a poisoned reference page");
+	munmap(m, 4 * psize);
+	close(fd);
+}
+
+struct wp_handler {
+	int ufd;
+	int faults;
+};
+
+/* Non-blocking: poll() on a blocking userfaultfd always says EPOLLERR */
+static int uffd_nonblock(void)
+{
+	return syscall(__NR_userfaultfd,
+		       O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+}
+
+/* Resolve write-protect faults until none comes for a second */
+static void *wp_resolve(void *arg)
+{
+	struct wp_handler *h = arg;
+	struct pollfd pfd = { .fd = h->ufd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	while (poll(&pfd, 1, 1000) == 1 &&
+	       read(h->ufd, &msg, sizeof(msg)) == sizeof(msg)) {
+		struct uffdio_writeprotect wp = {
+			.range.start = msg.arg.pagefault.address & ~(psize - 1),
+			.range.len = psize,
+		};
+
+		if (msg.event != UFFD_EVENT_PAGEFAULT ||
+		    !(msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP))
+			continue;
+		if (!ioctl(h->ufd, UFFDIO_WRITEPROTECT, &wp))
+			h->faults++;
+	}
+	return NULL;
+}
+
+/*
+ * R2-uffd-wp: write-protect-only userfaultfd registration of a refpage VMA is
+ * accepted; a write to a read-faulted or to an untouched write-protected page
+ * is delivered as a WP fault and, resolved, copies the pattern; UFFDIO_ZEROPAGE,
+ * which would put zeroes in place of the pattern, fails with EINVAL (review
+ * round 2).
+ */
+TEST(r2_uffd_wp)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API, .features = UFFD_FEATURE_WP_UNPOPULATED,
+	};
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
+	struct uffdio_writeprotect wp = { .mode = UFFDIO_WRITEPROTECT_MODE_WP };
+	struct uffdio_zeropage zero = { .mode = 0 };
+	struct wp_handler h = { .faults = 0 };
+	int fd, ret, err, expected = 2;
+	pthread_t thread;
+	char *m, *anon;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	h.ufd = uffd_nonblock();
+	ASSERT_LE(0, h.ufd) TH_LOG("userfaultfd: %s", strerror(errno));
+	if (ioctl(h.ufd, UFFDIO_API, &api)) {
+		/* No PTE markers: untouched pages are not write-protected */
+		close(h.ufd);
+		h.ufd = uffd_nonblock();
+		api = (struct uffdio_api){ .api = UFFD_API };
+		ASSERT_EQ(0, ioctl(h.ufd, UFFDIO_API, &api))
+			TH_LOG("UFFDIO_API: %s", strerror(errno));
+		expected = 1;
+	}
+	anon = mmap(NULL, psize, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	reg.range.start = (uintptr_t)anon;
+	reg.range.len = psize;
+	if (ioctl(h.ufd, UFFDIO_REGISTER, &reg))
+		SKIP(return, "no userfaultfd write-protection: anonymous memory refuses it too");
+	munmap(anon, psize);
+
+	fd = refpage_map(pat16, 16, 4 * psize, PROT_READ | PROT_WRITE,
+			 (void **)&m);
+	ASSERT_NE(MAP_FAILED, m);
+	read_fault(m);
+	reg.range.start = (uintptr_t)m;
+	reg.range.len = 4 * psize;
+	ret = ioctl(h.ufd, UFFDIO_REGISTER, &reg);
+	err = errno;
+	ASSERT_EQ(0, ret)
+		TH_LOG("UFFDIO_REGISTER_MODE_WP on a refpage VMA failed: %s",
+		       strerror(err));
+	wp.range = reg.range;
+	ASSERT_EQ(0, ioctl(h.ufd, UFFDIO_WRITEPROTECT, &wp));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, wp_resolve, &h));
+	m[1] = 1;
+	m[2 * psize + 1] = 2;
+	pthread_join(thread, NULL);
+	ASSERT_EQ(expected, h.faults)
+		TH_LOG("%d of %d writes to write-protected refpage pages faulted",
+		       h.faults, expected);
+	ASSERT_EQ(1, m[1]);
+	ASSERT_EQ(2, m[2 * psize + 1]);
+	ASSERT_PATTERN_AT(m, 2, 2 * psize + 1, pat16, 16)
+		TH_LOG("a write-protected first write lost the pattern");
+	ASSERT_PATTERN_AT(m, 2 * psize + 2, 3 * psize, pat16, 16)
+		TH_LOG("a write-protected first write lost the pattern");
+
+	zero.range.start = (uintptr_t)m + 3 * psize;
+	zero.range.len = psize;
+	ret = ioctl(h.ufd, UFFDIO_ZEROPAGE, &zero);
+	err = errno;
+	ASSERT_PATTERN_AT(m, 3 * psize, 4 * psize, pat16, 16)
+		TH_LOG("UFFDIO_ZEROPAGE replaced the pattern with zeros");
+	ASSERT_EQ(-1, ret);
+	ASSERT_EQ(EINVAL, err);
+	close(h.ufd);
+	munmap(m, 4 * psize);
+	close(fd);
+}
+
+/*
+ * R2-move-pages: move_pages(2) reports -EFAULT for a page mapping the
+ * reference page, as for the zero page, not -ENOENT (review round 2).
+ */
+TEST(r2_move_pages)
+{
+	int node = 0, status = 0, fd;
+	char *m, *anon;
+	void *page;
+
+	if (!refpage_available())
+		SKIP(return, REFPAGE_MISSING);
+	anon = mmap(NULL, psize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	read_fault(anon);
+	page = anon;
+	if (syscall(__NR_move_pages, 0, 1, &page, NULL, &status, 0) &&
+	    errno == ENOSYS)
+		SKIP(return, "move_pages: ENOSYS (no CONFIG_NUMA: --config numa-poison)");
+	ASSERT_EQ(-EFAULT, status) TH_LOG("the zero page's move_pages status");
+	munmap(anon, psize);
+
+	fd = refpage_map(pat16, 16, 2 * psize, PROT_READ | PROT_WRITE,
+			 (void **)&m);
+	ASSERT_NE(MAP_FAILED, m);
+	read_fault(m);
+	page = m;
+	ASSERT_EQ(0, syscall(__NR_move_pages, 0, 1, &page, NULL, &status, 0));
+	ASSERT_EQ(-EFAULT, status)
+		TH_LOG("move_pages reported %d for a mapped reference page, the zero page -EFAULT",
+		       status);
+	ASSERT_EQ(0, syscall(__NR_move_pages, 0, 1, &page, &node, &status, 0));
+	ASSERT_EQ(-EFAULT, status)
+		TH_LOG("move_pages to node 0 reported %d for a mapped reference page, the zero page -EFAULT",
+		       status);
+	ASSERT_PATTERN(m, 2 * psize, pat16, 16);
+	munmap(m, 2 * psize);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -8,7 +8,7 @@ from harness.repro import catalogue
 
 DOC_IDS = ("RT-shared-write RT-refcount RT-vma-merge RT-gfp-account RT-content-copy RT-semicolon RT-no-apply "
            "RT-page-size RT-zeropage-refcount RT-error-path RT-thp RT-mte-tags RT-force-write RT-uffd "
-           "R2-vm-file R2-exec R2-mte-lookup").split()
+           "R2-vm-file R2-exec R2-mte-lookup R2-hwpoison R2-uffd-wp R2-move-pages").split()
 
 
 def test_every_id_of_the_review_thread_doc_in_its_order():
