@@ -110,6 +110,19 @@ class Console:
         result.output, result.kernel = transcript.command_lines(self.transcript.all_lines()[mark:], marks)
         return result
 
+    def send_line(self, line):
+        """A line to the guest's shell as it is, no markers (bench: the time to a first output)."""
+        self.child.sendline(line)
+
+    def wait_for(self, pattern, timeout):
+        """Until `pattern` (a regular expression) shows; ConsoleTimeout or GuestDied otherwise."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            raise ConsoleTimeout(pattern, timeout) from None
+        except pexpect.EOF:
+            raise GuestDied(pattern) from None
+
     def interact(self):
         self.child.interact(escape_character=None)
 

@@ -123,8 +123,8 @@ def first_output(prep, opts, progress, timeout=120.0):
     with Console(argv, prep.out / "console.log") as con:
         try:
             con.wait_ready(timeout)
-            con.child.sendline(f"/selftests/{first}")
-            con.child.expect(_FIRST_OUTPUT, timeout=timeout)
+            con.send_line(f"/selftests/{first}")
+            con.wait_for(_FIRST_OUTPUT, timeout)
         except (ConsoleTimeout, GuestDied) as exc:
             raise StageFailed(f"bench --tool: boot to first output: {exc}; log: {prep.out / 'console.log'}")
         seconds = time.monotonic() - con.started
