@@ -49,6 +49,7 @@ def test_a_failing_host_is_named_once():
     assert list(watch.failed) == ["127.0.0.1:3703"]
 
 
+@pytest.mark.e2e  # a real distcc against a closed port: 15 s idle, past its 20 s timeout on a busy machine
 def test_a_host_nobody_listens_on_is_named_with_why(tmp_path, monkeypatch):
     monkeypatch.setenv("REFPAGE_CI_CACHE", str(tmp_path))
     ok, why = distcc.probe(distcc.Host("127.0.0.1", distcc._free_port()), "gcc")
