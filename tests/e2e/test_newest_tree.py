@@ -37,8 +37,12 @@ def test_repro_all_on_the_newest_tree(cli, tmp_path):
     print(res.stdout)
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
     assert "repro: port 7.3" in res.stderr
+    skipped = {b.id for b in catalogue.BUGS if b.skip_reason("arm64", "7.3")}
+    assert skipped == {"R2-exec"}  # a 6.12 bug: 7.3's anonymous inodes are noexec
     for rid, report in read_json(tmp_path).items():
-        assert (report["bug"]["state"], report["fixed"]["state"]) == ("reproduced", "fixed"), (rid, report)
+        halves = ("skipped", "skipped") if rid in skipped else ("reproduced", "fixed")
+        assert (report["bug"]["state"], report["fixed"]["state"]) == halves, (rid, report)
     n = len(catalogue.BUGS)
     assert set(read_json(tmp_path)) == set(catalogue.ids())
-    assert f"{n} of {n} ids reproduced and fixed, 0 skipped, 0 not as expected" in res.stdout
+    assert (f"{n - len(skipped)} of {n} ids reproduced and fixed, {len(skipped)} skipped, 0 not as expected"
+            in res.stdout)
