@@ -117,27 +117,48 @@ def _present(programs, tree, machine):
 
 
 def _run(prep, opts, programs, built, progress):
-    """Boot `prep` once, run the setup then every program; label -> verdict.Side, and the outcome."""
+    """Boot `prep`, run the setup then every program; a guest that dies in one is booted again for
+    the rest, so one crash does not leave the others unrun. Returns a Run."""
     prep.extra += [(f"{GUEST_DIR}/{b}", path) for b, path in built.binaries.items()]
-    commands = [("setup", SETUP)] + [(p.label, p.command(GUEST_DIR)) for p in programs]
     longest = max([p.timeout for p in programs] + [60])
     opts = replace(opts, command_timeout=longest + 60, timeout=sum(p.timeout for p in programs) + 300)
-    progress(f"regress: {prep.out.name} kernel {prep.kernel}: {len(programs)} programs")
-    outcome = pipeline.boot(prep, commands, opts, progress)
-    collected = results.collect(prep.machine.name, outcome, results.AUTO)
-    results.write(collected, outcome, prep.out)
-    roots = {r.name: r for r in collected[prep.machine.name] if r.name != "setup"}
-    by_name = {res.name: res for res in outcome.results}
-    sides = {p.label: verdict.side((by_name.get(p.label), roots.get(p.label)), p.timeout) for p in programs
+    outcomes, pending = [], list(programs)
+    while pending:
+        if outcomes:
+            (prep.out / "console.log").replace(prep.out / f"console-{len(outcomes)}.log")
+        progress(f"regress: {prep.out.name} kernel {prep.kernel}: {len(pending)} programs")
+        outcome = pipeline.boot(prep, [("setup", SETUP)] + [(p.label, p.command(GUEST_DIR)) for p in pending],
+                                opts, progress)
+        outcomes.append(outcome)
+        ran = {res.name for res in outcome.results} - {"setup"}
+        if not outcome.error or not ran:
+            break
+        pending = [p for p in pending if p.label not in ran]
+        if pending:
+            progress(f"regress: {outcome.error}; booting the {prep.out.name} kernel again for the other "
+                     f"{len(pending)} programs (console of the first in console-{len(outcomes)}.log)")
+    return _sides(prep, programs, outcomes)
+
+
+def _sides(prep, programs, outcomes):
+    merged = pipeline.BootOutcome(
+        results=[res for o in outcomes for res in o.results if res.name != "setup"],
+        splats=[s for o in outcomes for s in o.splats], boot_seconds=outcomes[0].boot_seconds,
+        error="; ".join(o.error for o in outcomes if o.error) or None, console=outcomes[-1].console)
+    collected = results.collect(prep.machine.name, merged, results.AUTO)
+    results.write(collected, merged, prep.out)
+    roots = {r.name: r for r in collected[prep.machine.name]}
+    by_name = {res.name: res for res in merged.results}
+    sides = {p.label: verdict.side((by_name[p.label], roots[p.label]), p.timeout) for p in programs
              if p.label in by_name}
-    sides[CONSOLE_ROW] = _console_side(roots.get(results.CONSOLE), outcome)
-    return Run(sides, outcome, prep, list(roots.values()))
+    sides[CONSOLE_ROW] = _console_side(roots.get(results.CONSOLE), merged, outcomes)
+    return Run(sides, merged, prep, list(roots.values()))
 
 
-def _console_side(root, outcome):
-    excerpt = tuple(pipeline.splat_report(outcome).splitlines())
-    if outcome.error:
-        return verdict.Side(verdict.ERROR, outcome.error, output=excerpt or tuple(outcome.console[-15:]))
+def _console_side(root, merged, outcomes):
+    excerpt = tuple(line for o in outcomes if o.splats for line in pipeline.splat_report(o).splitlines())
+    if merged.error:
+        return verdict.Side(verdict.ERROR, merged.error, output=excerpt or tuple(outcomes[-1].console[-15:]))
     if root is None or root.status is tap.Status.PASS:
         return verdict.Side(verdict.PASS)
     return verdict.Side(verdict.FAIL, root.reason, output=excerpt)

@@ -27,8 +27,9 @@ class Program:
         return ""
 
     def command(self, folder):
-        """The guest's command line: killed (SIGKILL) once its time box is over."""
-        return f"cd /tmp && timeout -s KILL {self.timeout} {folder}/{self.binary} {self.args}".rstrip()
+        """The guest's command line, in the programs' folder as run_vmtests.sh runs them (ksm_functional_tests
+        executes ./ksm_functional_tests again); killed (SIGKILL) once its time box is over."""
+        return f"cd {folder} && timeout -s KILL {self.timeout} ./{self.binary} {self.args}".rstrip()
 
 
 PROGRAMS = (
@@ -57,8 +58,9 @@ PROGRAMS = (
 # Before the programs: debugfs (gup_test, split_huge_page_test) and hugetlb pages reserved
 # while memory is still unfragmented, as run_vmtests.sh does for the hugetlb cases.
 HUGEPAGES = 64
-SETUP = ("mkdir -p /sys/kernel/debug && mount -t debugfs debugfs /sys/kernel/debug; "
-         f"echo {HUGEPAGES} > /proc/sys/vm/nr_hugepages; echo hugepages: $(cat /proc/sys/vm/nr_hugepages)")
+SETUP = ("[ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug; "
+         f"[ -e /proc/sys/vm/nr_hugepages ] && echo {HUGEPAGES} > /proc/sys/vm/nr_hugepages; "
+         "echo hugetlb pages: $(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo none, no CONFIG_HUGETLBFS); true")
 
 
 def binaries(programs):
