@@ -97,3 +97,7 @@ def test_golden_transcripts_give_their_results(case):
         (folder / "results.json").write_text(got)
     assert got == (folder / "results.json").read_text()
 
+
+
+def test_the_golden_set_has_a_pass_a_splat_a_panic_and_a_cut_off_test():
+    assert {"pass", "boot-arm64", "fail", "splat", "panic", "cut-off"} <= set(golden_cases())
