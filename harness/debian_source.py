@@ -4,7 +4,6 @@ system's sources, pins, hooks and package state are never read for it nor writte
 """
 
 import contextlib
-import fcntl
 import glob
 import re
 import tempfile
@@ -12,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import debversion, paths, process
+from . import debversion, lock, paths, process
 from .errors import UserError
 
 SUITES = ("bookworm", "sid", "experimental")
@@ -123,9 +122,7 @@ class Apt:
     @contextlib.contextmanager
     def locked(self):
         """One apt at a time on these lists (a second `apt-get update` would fail on apt's lock)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with lock.held(self.root / ".lock"):
             yield
 
     def lists_age(self):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 # Top to bottom. The first layer whose patterns match a module's name holds it (so the exact
 # names of the foundation come before the packages that contain them).
-FOUNDATION = ("harness.errors", "harness.paths", "harness.process", "harness.wholefile",
+FOUNDATION = ("harness.errors", "harness.paths", "harness.process", "harness.wholefile", "harness.lock",
               "harness.deathsig", "harness.interrupt")
 COMMANDS = ("harness.cli", "harness.completion", "harness.examples", "*.command", "*_command",
             "harness.repro", "harness.regress")

@@ -9,13 +9,12 @@ refs/refpage-ci/repro/ (not branches) and remembered by a key of what made
 them, so an unchanged series or bug patch is not applied again.
 """
 
-import fcntl
 import hashlib
 import json
 from contextlib import contextmanager
 from pathlib import Path
 
-from harness import paths
+from harness import lock, paths
 from harness.errors import StageFailed, UserError
 from scripts.series import amfail, apply as applying
 from scripts.series.digest import digest, series_digest  # noqa: F401 (repro's keys)
@@ -63,13 +62,8 @@ class Scratch:
     @contextmanager
     def locked(self):
         """One repro at a time per repository: the worktrees and refs are shared."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                self.progress(f"repro: waiting for another repro using {self.root}")
-                fcntl.flock(lock, fcntl.LOCK_EX)
+        with lock.held(self.root / ".lock",
+                       waiting=lambda: self.progress(f"repro: waiting for another repro using {self.root}")):
             yield self
 
     def worktree(self, name):

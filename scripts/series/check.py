@@ -8,7 +8,6 @@ builds. The worktree's path stays the same from run to run and commit to
 commit, which is what keeps the builds incremental.
 """
 
-import fcntl
 import hashlib
 import json
 import re
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from harness import paths
+from harness import lock, paths
 from harness.errors import StageFailed, UserError
 
 from . import apply as applying, selftests
@@ -103,12 +102,7 @@ def worktree_for(tree):
 
 @contextmanager
 def _locked(path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError(f"another `series check` is using {path.parent}; wait for it to finish") from None
+    with lock.held(path, refused=f"another `series check` is using {path.parent}; wait for it to finish"):
         yield
 
 
