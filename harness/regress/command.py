@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness import kcidb, machine as machines, paths, pipeline, results, runargs, tap, tree as trees
+from harness import kcidb, machine as machines, markers, paths, pipeline, results, runargs, tap, tree as trees
 from harness.errors import UserError
 from harness.progress import Progress
 
@@ -130,7 +130,7 @@ def _run(prep, opts, programs, built, progress):
         outcome = pipeline.boot(prep, [("setup", SETUP)] + [(p.label, p.command(GUEST_DIR)) for p in pending],
                                 opts, progress)
         outcomes.append(outcome)
-        ran = {res.name for res in outcome.results} - {"setup"}
+        ran = {res.name for res in _begun(outcome)} - {"setup"}
         if not outcome.error or not ran:
             break
         pending = [p for p in pending if p.label not in ran]
@@ -140,9 +140,15 @@ def _run(prep, opts, programs, built, progress):
     return _sides(prep, programs, outcomes)
 
 
+def _begun(outcome):
+    """The commands the guest started: one sent to a guest already dying is run again on the next boot."""
+    lines = set(outcome.console)
+    return [res for res in outcome.results if markers.Markers(res.secret).begin.decode() in lines]
+
+
 def _sides(prep, programs, outcomes):
     merged = pipeline.BootOutcome(
-        results=[res for o in outcomes for res in o.results if res.name != "setup"],
+        results=[res for o in outcomes for res in _begun(o) if res.name != "setup"],
         splats=[s for o in outcomes for s in o.splats], boot_seconds=outcomes[0].boot_seconds,
         error="; ".join(o.error for o in outcomes if o.error) or None, console=outcomes[-1].console)
     collected = results.collect(prep.machine.name, merged, results.AUTO)
