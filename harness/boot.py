@@ -121,13 +121,13 @@ def run_command(args):
         commands = [(binary.name, f"/usr/bin/{binary.name}")]
     else:
         commands = [("command", shlex.join(cmd))]
-    outcome = pipeline.boot(prep, commands, opts, progress)
+    parse_tap = results.AUTO if args.test else False
+    outcome = pipeline.boot(prep, commands, opts, progress, parse_tap)
     for res in outcome.results:
         for line in res.output:
             print(line)
     runs = []
-    status = _finish(prep, outcome, args, progress, started, parse_tap=results.AUTO if args.test else False,
-                     runs=runs)
+    status = _finish(prep, outcome, args, progress, started, parse_tap=parse_tap, runs=runs)
     write_kcidb(args, runs)
     return _run_status(outcome, status)
 
@@ -176,7 +176,6 @@ def build_line(meta):
 def _finish(prep, outcome, args, progress, started, parse_tap=True, require_series=False, runs=None):
     collected = results.collect(prep.machine.name, outcome, parse_tap)
     prep.meta.time("total", time.monotonic() - started)
-    transcript.Saved.of(prep.machine.name, parse_tap, outcome).save(prep.out)
     results.write(collected, outcome, prep.out, args.junit, args.json)
     if runs is not None and args.kcidb:
         runs.append(kcidb.run_objects(args.kcidb_origin, prep.meta.data, collected[prep.machine.name], prep.out,

@@ -16,7 +16,7 @@ from . import (accel, build, builddir, buildlock, busybox, config, initramfs, ma
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .remote import build as remote_build, schedule
-from .transcript import BootOutcome, Stop
+from .transcript import BootOutcome, Saved, Stop
 from scripts.series import seriesfile
 from scripts.series.git import Git
 
@@ -158,8 +158,9 @@ def _build_here(prep, engine, progress):
                      distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
 
 
-def boot(prep, commands, opts, progress):
-    """Boot once and run `commands` in order. QEMU is gone when this returns."""
+def boot(prep, commands, opts, progress, parse_tap=True):
+    """Boot once and run `commands` in order. QEMU is gone when this returns; console.json beside
+    console.log says how `refpage-ci parse` reads the transcript again (`parse_tap` as results.collect)."""
     initrd = _timed(prep.meta, "image", prep.image, progress)
     acc, why = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
     argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
@@ -180,6 +181,7 @@ def boot(prep, commands, opts, progress):
         outcome.console = con.transcript.all_lines()
         outcome.splats = con.splats()
         prep.meta.update(console_lines=len(con.transcript.lines))
+    Saved.of(prep.machine.name, parse_tap, outcome).save(prep.out)
     return outcome
 
 
