@@ -6,16 +6,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
+from harness import wholefile
 from harness.tap import Counts, Status, TestResult
 
 Results = Union[Mapping[str, Sequence[TestResult]], Sequence[TestResult]]
@@ -196,22 +194,10 @@ def to_json(results: Results) -> dict[str, Any]:
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
-    """Write a whole file or nothing: readers never see a half-written one."""
+    """Write a whole file or nothing (harness.wholefile): readers never see a half-written one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes it 0600; a report is for everyone to read
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    wholefile.write_bytes(path, text.encode("utf-8", "replace"))
     return path
 
 

@@ -51,7 +51,11 @@ def _link(fd, path):
         with contextlib.suppress(FileNotFoundError):
             beside.unlink()
         os.link(source, beside, src_dir_fd=proc)
-        os.replace(beside, path)
+        try:
+            os.replace(beside, path)
+        except BaseException:
+            beside.unlink(missing_ok=True)
+            raise
     finally:
         os.close(proc)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import report
+from harness import wholefile
 from harness.report import (
     all_ok,
     display_reason,
@@ -229,7 +229,7 @@ def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(report.os, "replace", broken_replace)
+    monkeypatch.setattr(wholefile.os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         write_atomic(target, "new")
     assert target.read_text() == "old"
