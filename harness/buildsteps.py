@@ -6,10 +6,9 @@ folder's first build takes the most steps any build of that config took
 """
 
 import json
-import os
 from pathlib import Path
 
-from . import paths
+from . import paths, wholefile
 
 _FILE = "build-steps.json"
 
@@ -43,9 +42,7 @@ def record(build_dir, config_hash, steps, fresh):
         configs[config_hash] = max(steps, configs.get(config_hash, 0))
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{_FILE}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    wholefile.write_text(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 def eta_text(steps, total, elapsed):

@@ -13,7 +13,7 @@ import shutil
 import tarfile
 from pathlib import Path
 
-from . import debian_source, debversion, diskspace, janitor, paths, process
+from . import debian_source, debversion, diskspace, janitor, paths, process, wholefile
 from .debian_source import Package, tarball
 from .errors import UserError
 
@@ -188,10 +188,8 @@ def record_path(checkout):
 
 def _write_record(checkout, package):
     path = record_path(checkout)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps({"package": package.name, "version": package.version,
-                               "origin": package.origin}, indent=1) + "\n")
-    tmp.replace(path)
+    wholefile.write_text(path, json.dumps({"package": package.name, "version": package.version,
+                                           "origin": package.origin}, indent=1) + "\n")
 
 
 def recorded(checkout):

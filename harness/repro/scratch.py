@@ -14,7 +14,7 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
-from harness import lock, paths
+from harness import lock, paths, wholefile
 from harness.errors import StageFailed, UserError
 from scripts.series import amfail, apply as applying
 from scripts.series.digest import digest, series_digest  # noqa: F401 (repro's keys)
@@ -107,9 +107,7 @@ class Scratch:
         except (OSError, ValueError):
             state = {}
         state[name] = {"key": key, "sha": sha}
-        tmp = self._state_path().with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
-        tmp.replace(self._state_path())
+        wholefile.write_text(self._state_path(), json.dumps(state, indent=1, sort_keys=True))
 
     def fixed(self, patches_dir):
         """The series on the user's HEAD (or HEAD itself when it carries the series already)."""

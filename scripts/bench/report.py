@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from statistics import median
 
+from harness import wholefile
 from harness.errors import UserError
 
 from . import stats
@@ -61,9 +62,7 @@ def build(samples, comparisons, meta, sizes=SIZES):
 def write(report, path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n")
-    tmp.replace(path)
+    wholefile.write_text(path, json.dumps(report, indent=2) + "\n")
     return path
 
 

@@ -1,11 +1,11 @@
 """A plan as file contents: the edited text, a diff `git apply` takes, writing it to a tree."""
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List
+
+from harness import wholefile
 
 from . import unistd
 
@@ -59,9 +59,4 @@ def write(tree, changes):
     """Write each changed file in place, atomically, keeping its mode."""
     for change in changes:
         target = Path(tree) / change.path
-        mode = target.stat().st_mode
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(fd, "w") as out:
-            out.write(change.after)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        wholefile.write_text(target, change.after, mode=target.stat().st_mode & 0o7777)
