@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs what refpage-ci needs on Debian bookworm, as root, and only what is
-# missing: apt packages (with busybox-static for arm64 from the arm64
+# missing: apt packages (each arch's compiler and QEMU from its
+# qemu_images/<arch>/machine.ini, and a foreign arch's static busybox from its
 # archive), then a Python environment in .venv with the project installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  make gcc git perl flex bison bc libelf-dev libssl-dev xz-utils ccache
-  gcc-aarch64-linux-gnu qemu-system-arm qemu-system-x86 busybox-static
+  make gcc git perl flex bison bc libelf-dev libssl-dev xz-utils ccache busybox-static
   linux-source-6.12 linux-source-6.1 openssh-server openssh-client python3-venv distcc
   groff-base mandoc man-db zsh
 )
+
+# every arch's cross compiler and QEMU package
+mapfile -t -O "${#APT_PACKAGES[@]}" APT_PACKAGES < <(sed -n 's/^\(cross_package\|package\) *= *//p' qemu_images/*/machine.ini | sort -u)
 
 say() { printf 'bootstrap: %s\n' "$*"; }
 apt_updated=
@@ -42,20 +45,26 @@ if ! .venv/bin/python -c 'import harness.cli, pexpect, kconfiglib, fabric, jinja
   .venv/bin/pip install -q -e '.[test]'
 fi
 
-bb_dir=$(.venv/bin/python -c 'from harness import busybox; print(busybox.path("arm64").parent.parent)')
-if [ ! -x "$bb_dir/bin/busybox" ]; then
-  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    say "dpkg --add-architecture arm64"
-    dpkg --add-architecture arm64
+# each arch whose machine.ini names a busybox_package: unpacked where its busybox = says
+.venv/bin/python -c 'from harness import busybox, machine as m
+for a in m.known_arches():
+    if m.load(a).busybox_package:
+        print(m.load(a).busybox_package, busybox.path(a), busybox.path(a).parent.parent)' |
+while read -r pkg box bb_dir; do
+  [ -x "$box" ] && continue
+  debarch=${pkg#*:}
+  if ! dpkg --print-foreign-architectures | grep -qx "$debarch"; then
+    say "dpkg --add-architecture $debarch"
+    dpkg --add-architecture "$debarch"
     apt_updated=
   fi
   apt_update
   tmp=$(mktemp -d)
-  say "fetching busybox-static:arm64 into $bb_dir"
-  (cd "$tmp" && apt-get download -q busybox-static:arm64 >/dev/null)
+  say "fetching $pkg into $bb_dir"
+  (cd "$tmp" && apt-get download -q "$pkg" >/dev/null)
   mkdir -p "$bb_dir"
-  dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$bb_dir"
+  dpkg-deb -x "$tmp"/*.deb "$bb_dir"
   rm -rf "$tmp"
-fi
+done
 
 .venv/bin/refpage-ci doctor

@@ -31,6 +31,7 @@ class Machine:
     elf_machine: int = 0
     busybox: str = ""         # the static busybox's path ({tools}: paths.tools_dir())
     busybox_install: str = ""
+    busybox_package: str = ""  # a foreign arch's, unpacked into the busybox's folder by bootstrap.sh
     vng_arch: str = ""
 
     @property
@@ -72,7 +73,7 @@ def parse(name, text, source="machine.ini"):
             uname=h.get("uname", name), elf_machine=int(h.get("elf_machine", 0)),
             busybox=h.get("busybox", f"{{tools}}/busybox-{name}/bin/busybox"),
             busybox_install=h.get("busybox_install", f"a static busybox for {name} at {h.get('busybox', '?')}"),
-            vng_arch=h.get("vng_arch", name))
+            busybox_package=h.get("busybox_package", ""), vng_arch=h.get("vng_arch", name))
     except (KeyError, ValueError) as exc:
         raise UserError(f"{source}: bad machine definition ({exc}); see qemu_images/*/machine.ini") from None
     if machine.accel not in ("tcg", "kvm", "auto"):
