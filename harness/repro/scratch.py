@@ -68,17 +68,7 @@ class Scratch:
 
     def worktree(self, name):
         """A worktree of the user's repository at <root>/<name>, made once, clean, detached."""
-        path = self.root / name
-        listed = self.user.must("worktree", "list", "--porcelain")
-        if (path / ".git").exists() and f"worktree {path}\n" in listed + "\n":
-            git = Git(path)
-            if git.am_in_progress():
-                git("am", "--abort")
-            return git
-        self.progress(f"repro: making the scratch worktree {path} (once; a full checkout)")
-        # -f: the folder may have been deleted by hand while git still lists it
-        self.user.must("worktree", "add", "-f", "--quiet", "--detach", str(path), self.head)
-        return Git(path)
+        return self.user.worktree(self.root / name, self.head, self.progress, "repro")[0]
 
     # --- the commits, remembered by key ---------------------------------------------------
 

@@ -111,17 +111,9 @@ def prepare_worktree(user_git, wt, progress=print):
     head = user_git.rev("HEAD")
     if head is None:
         raise UserError(f"{user_git.tree} is not a git checkout with a commit")
-    known = user_git.must("worktree", "list", "--porcelain")
-    if (wt / ".git").exists() and f"worktree {wt}" in known:
-        git = Git(wt)
-        if git.am_in_progress():
-            git("am", "--abort")
+    git, made = user_git.worktree(wt, head, progress, "check")
+    if not made:
         git.must("checkout", "--quiet", "-f", "--detach", head)
-    else:
-        progress(f"check: making a worktree of {user_git.tree} at {wt} (once)")
-        # -f: the folder may have been deleted by hand while git still lists it
-        user_git.must("worktree", "add", "-f", "--quiet", "--detach", str(wt), head)
-        git = Git(wt)
     if git.rev(f"refs/heads/{CHECK_BRANCH}"):
         git.must("branch", "-D", CHECK_BRANCH)
     return git

@@ -62,6 +62,22 @@ class Git:
                 return what
         return None
 
+    def worktree(self, path, rev, progress=None, who="refpage-ci"):
+        """(Git of `path`, made): this repository's worktree there, made once at `rev`, detached;
+        reused (as it is) when git lists it and it is there, an `am` left in progress aborted."""
+        path = Path(path)
+        listed = self.must("worktree", "list", "--porcelain")
+        if (path / ".git").exists() and f"worktree {path}\n" in listed + "\n":
+            git = Git(path, self._run)
+            if git.am_in_progress():
+                git("am", "--abort")
+            return git, False
+        if progress:
+            progress(f"{who}: making a worktree of {self.tree} at {path} (once; a full checkout)")
+        # -f: the folder may have been deleted by hand while git still lists it
+        self.must("worktree", "add", "-f", "--quiet", "--detach", str(path), rev)
+        return Git(path, self._run), True
+
     def am_in_progress(self):
         return self.git_path("rebase-apply").is_dir()
 
