@@ -69,8 +69,8 @@ def side(result, timeout):
     if res is None:
         return Side(NOT_RUN, "not run: the guest did not get to it")
     output = tuple(res.output) + tuple(res.kernel)
-    subtests = tuple(((t.number, t.name), _state(t.status), t.reason) for t in root.subtests
-                     if not t.reason.startswith(_PLACEHOLDER))
+    subtests = tuple(((t.number, t.name), _state(t.status), t.reason or _last_words(t.log).lstrip(": "))
+                     for t in root.subtests if not t.reason.startswith(_PLACEHOLDER))
     if res.timed_out or res.guest_died or res.status is None:
         return Side(CRASH if res.guest_died else TIMEOUT, "the guest died" if res.guest_died else
                     "the console timed out", subtests, output)

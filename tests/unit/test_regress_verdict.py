@@ -37,6 +37,11 @@ def test_a_side_keeps_each_subtest_by_number_and_name():
         ((1, "first"), PASS), ((2, "second"), FAIL), ((3, "test 3"), SKIP)]
 
 
+def test_a_failed_subtest_without_a_reason_says_its_diagnostic():
+    side = _side(["1..1", "# Failed to map source region: Cannot allocate memory", "not ok 1 2GB mremap"], 1)
+    assert side.subtests[0][2] == "# Failed to map source region: Cannot allocate memory"
+
+
 def test_killed_at_its_time_box_is_a_timeout_and_a_signal_before_it_a_crash():
     assert _side(TAP[:3], 137, seconds=60.2, timeout=60).state == TIMEOUT
     crashed = _side(TAP[:3] + ["Segmentation fault"], 139, seconds=3)
