@@ -44,7 +44,7 @@ PROGRAMS = (
     Program("mseal_test", timeout=120),
     Program("mlock2-tests", timeout=120),
     Program("mrelease_test", timeout=120),
-    Program("uffd-unit-tests", timeout=600),
+    Program("uffd-unit-tests", timeout=1200),  # 66 cases: over 600 s on TCG on a loaded host
     Program("soft-dirty", timeout=120, arches=("x86_64",),
             why_not="the tree's Makefile builds it only where the arch has soft-dirty bits (not arm64)"),
     Program("pagemap_ioctl", timeout=300),
