@@ -34,9 +34,10 @@ def test_regress_arm64_on_the_default_tree_has_no_regression(cli, tmp_path):
     assert all(r["base"] != "not run" and r["series"] != "not run" for r in rows.values()), rows
     assert data["base"]["series_port"] is None and data["series"]["series_port"] == "6.12"
     assert data["base"]["build_dir"] != data["series"]["build_dir"]
-    # the TAP subtests are rows of their own, and most pass on both
+    # the TAP subtests are rows of their own: cow's 640, those without GUP_TEST skipped on both
     cow = [r for r in data["rows"] if r["program"] == "cow" and r["test"]]
-    assert len(cow) > 20 and sum(r["verdict"] == "ok" for r in cow) > len(cow) / 2
+    assert len(cow) > 20 and {r["verdict"] for r in cow} <= {"ok", "skipped"}
+    assert sum(r["verdict"] == "ok" for r in cow) >= 300
     assert "soft-dirty" in data["not_run"] and "not arm64" in data["not_run"]["soft-dirty"]
     assert "regress: " in res.stdout and "0 regressions" in res.stdout
     for row in (r for r in data["rows"] if r["verdict"] == "already failing"):
@@ -47,7 +48,8 @@ def test_regress_arm64_on_the_default_tree_has_no_regression(cli, tmp_path):
     doc = json.loads((tmp_path / "kcidb.json").read_text())
     assert kcidb.problem(doc) is None
     assert len(doc["checkouts"]) == 2 and len(doc["builds"]) == 2
-    assert {t["path"] for t in doc["tests"]} >= {"selftests.mm.cow", "selftests.mm.uffd-unit-tests"}
+    paths = {t["path"] for t in doc["tests"]}
+    assert "selftests.mm.uffd-unit-tests" in paths and any(p.startswith("selftests.mm.cow.") for p in paths)
 
 
 def test_regress_catches_a_bug_patch_that_breaks_the_zero_page_read_fault(cli, tmp_path):
