@@ -16,13 +16,14 @@ def _cut(text, width):
 
 
 def table(comparison, every_subtest=False):
-    """Every program's row; its subtests' rows when they are not plainly ok (all with every_subtest)."""
+    """Every program's row; its subtests' rows when they are neither ok nor skipped on both (all with
+    every_subtest)."""
     lines = [f"{'program / test':<{_WIDTH}}  {'base':<8}  {'series':<8}  verdict", "-" * (_WIDTH + 38)]
     for row in comparison.rows:
-        if row.test and row.verdict == OK and not every_subtest:
+        if row.test and row.verdict in (OK, SKIPPED) and not every_subtest:
             continue
-        name = f"  {row.test}" if row.test else row.program
-        lines.append(f"{_cut(name, _WIDTH):<{_WIDTH}}  {row.base:<8}  {row.series:<8}  {row.verdict}")
+        name = "  " + _cut(row.test, _WIDTH - 2) if row.test else _cut(row.program, _WIDTH)
+        lines.append(f"{name:<{_WIDTH}}  {row.base:<8}  {row.series:<8}  {row.verdict}")
     return "\n".join(lines)
 
 

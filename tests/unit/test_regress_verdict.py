@@ -83,6 +83,15 @@ def test_the_table_lists_the_already_failing_with_the_base_s_reason_and_counts()
     assert "soft-dirty: not on arm64" in report.not_run(comparison)
 
 
+def test_the_table_shows_subtests_that_are_neither_ok_nor_skipped_on_both_indented():
+    rows = [verdict.Row("cow", "", PASS, PASS, OK), verdict.Row("cow", "1 a", PASS, PASS, OK),
+            verdict.Row("cow", "2 b", SKIP, SKIP, SKIPPED), verdict.Row("cow", "3 c", PASS, FAIL, REGRESSION)]
+    lines = report.table(verdict.Comparison(rows)).splitlines()[2:]
+    assert [line.split()[:3] for line in lines] == [["cow", PASS, PASS], ["3", "c", PASS]]
+    assert lines[1].startswith("  3 c")
+    assert len(report.table(verdict.Comparison(rows), every_subtest=True).splitlines()) == 6
+
+
 def test_json_and_junit_say_which_regressed():
     comparison = _comparison()
     data = report.to_json(comparison, {"arch": "arm64"})
