@@ -56,9 +56,11 @@ def test_regress_catches_a_bug_patch_that_breaks_the_zero_page_read_fault(cli, t
     res = cli("regress", "--arch", "arm64", "--only", "uffd-unit-tests", "--only", "madv_populate",
               "--bug-patch", BUG, "--out", tmp_path / "out", timeout=3600)
     assert res.returncode == 1, res.stdout[-4000:] + res.stderr[-4000:]
-    assert "regressions in uffd-unit-tests; logs:" in res.stderr
+    assert "regressions in uffd-unit-tests" in res.stderr
     data = json.loads((tmp_path / "out" / "regress.json").read_text())
-    assert data["regressed_programs"] == ["uffd-unit-tests"]
+    # the console row may regress too: the guest's shell sometimes reads EOF at its prompt (docs/regress.md)
+    assert data["regressed_programs"][0] == "uffd-unit-tests"
+    assert set(data["regressed_programs"]) <= {"uffd-unit-tests", "kernel console"}
     broken = [r for r in data["rows"] if r["verdict"] == "REGRESSION"]
     assert broken and all(r["base"] in ("PASS", "SKIP") for r in broken)
     assert _program_rows(data)["madv_populate"]["verdict"] == "ok"
