@@ -52,6 +52,9 @@ def test_regress_arm64_on_the_default_tree_has_no_regression(cli, tmp_path):
     assert "selftests.mm.uffd-unit-tests" in paths and any(p.startswith("selftests.mm.cow.") for p in paths)
 
 
+# Heavy tier: a third kernel and uffd-unit-tests' 66 cases on two of them (about 20 minutes on
+# TCG), on top of the default-tree run CI already pays for.
+@pytest.mark.full
 def test_regress_catches_a_bug_patch_that_breaks_the_zero_page_read_fault(cli, tmp_path):
     res = cli("regress", "--arch", "arm64", "--only", "uffd-unit-tests", "--only", "madv_populate",
               "--bug-patch", BUG, "--out", tmp_path / "out", timeout=3600)
