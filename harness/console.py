@@ -116,12 +116,7 @@ class Console:
 
     def wait_for(self, pattern, timeout):
         """Until `pattern` (a regular expression) shows; ConsoleTimeout or GuestDied otherwise."""
-        try:
-            self.child.expect(pattern, timeout=timeout)
-        except pexpect.TIMEOUT:
-            raise ConsoleTimeout(pattern, timeout) from None
-        except pexpect.EOF:
-            raise GuestDied(pattern) from None
+        self._expect(pattern, timeout, self.child.expect)
 
     def interact(self):
         self.child.interact(escape_character=None)
@@ -147,9 +142,9 @@ class Console:
                 self.child.close(force=True)
         self.transcript.close()
 
-    def _expect(self, pattern, timeout):
+    def _expect(self, pattern, timeout, expect=None):
         try:
-            self.child.expect_exact(pattern, timeout=timeout)
+            (expect or self.child.expect_exact)(pattern, timeout=timeout)
         except pexpect.TIMEOUT:
             raise ConsoleTimeout(pattern, timeout) from None
         except pexpect.EOF:
