@@ -1134,7 +1134,9 @@ TEST(r2_move_pages)
 	page = anon;
 	if (access("/proc/self/numa_maps", F_OK))
 		SKIP(return, "no move_pages(2) without NUMA: --config numa-poison");
-	ASSERT_EQ(0, syscall(__NR_move_pages, 0, 1, &page, NULL, &status, 0));
+	ASSERT_EQ(0, syscall(__NR_move_pages, 0, 1, &page, NULL, &status, 0))
+		TH_LOG("move_pages of the zero page: %s (7.x: CONFIG_NUMA_MIGRATION)",
+		       strerror(errno));
 	ASSERT_EQ(-EFAULT, status) TH_LOG("the zero page's move_pages status");
 	munmap(anon, psize);
 
