@@ -15,6 +15,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Tuple
@@ -118,6 +119,19 @@ def stop_group(proc, grace=GRACE_SECONDS):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    end_stragglers(proc.pid, grace)
+
+
+def end_stragglers(pgid, grace=GRACE_SECONDS):
+    """What is left of a group whose leader has exited: a SIGKILLed make leaves its sub-makes and
+    kconfig's conf running on, writing .config for nobody. SIGTERM, SIGKILL after `grace` s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            os.killpg(pgid, 0)
+            time.sleep(0.05)
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def run_group(argv, env=None, cwd=None, **popen):
@@ -128,6 +142,8 @@ def run_group(argv, env=None, cwd=None, **popen):
     finally:
         if proc.poll() is None:
             stop_group(proc)
+        else:
+            end_stragglers(proc.pid)
     return proc.returncode
 
 

@@ -43,3 +43,18 @@ def test_a_sigkill_of_the_parent_ends_the_recipes_children(tmp_path):
 
 def test_ctrl_c_in_the_parent_ends_them_too(tmp_path):
     assert not _alive(_grandchild(tmp_path, signal.SIGINT))
+
+
+def test_a_sigkilled_leader_leaves_nothing_of_its_group_behind(tmp_path):
+    # the chaos test's "SIGKILL to make" in the config step: make dies, its sub-make and conf ran on
+    from harness import process
+    pidfile = tmp_path / "pid"
+    script = f"sleep 100 & echo $! > {pidfile}; kill -KILL $$"
+    started = time.monotonic()
+    status = process.run_group(["sh", "-c", script])
+    sleeper = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(sleeper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status != 0 and not _alive(sleeper)
+    assert time.monotonic() - started < 10
