@@ -66,6 +66,7 @@ class Run:
 
 def start(run, cli):
     run.out.mkdir(parents=True, exist_ok=True)
+    (run.out / "console.log").unlink(missing_ok=True)  # a try's begin marker is not the next try's
     if run.phase == "unpack":
         run.proc = cli.popen("tree", "fetch", "debian:6.12", env=cli.env(REFPAGE_CI_CACHE=str(run.cache)))
         return
