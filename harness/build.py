@@ -133,10 +133,7 @@ def _run_logged(cmd, env, log, status):
                     status.warn(warning)
             proc.wait()
         finally:
-            if proc.poll() is None:
-                process.stop_group(proc, MAKE_GRACE_SECONDS)
-            else:
-                process.end_stragglers(proc.pid, MAKE_GRACE_SECONDS)
+            process.stop_group(proc, MAKE_GRACE_SECONDS)
     if proc.returncode:
         lines = Path(log).read_text(errors="replace").splitlines()
         errors = compiler_errors(lines) or lines[-25:]

@@ -110,40 +110,32 @@ def spawn_group(argv, env=None, cwd=None, **popen):
 
 
 def stop_group(proc, grace=GRACE_SECONDS):
-    """SIGTERM to the group (make deletes its half-written targets), SIGKILL after `grace` s."""
+    """End `proc`'s process group: SIGTERM (make deletes its half-written targets), SIGKILL after
+    `grace` s. Also when the leader has already exited: a SIGKILLed make leaves its sub-makes and
+    kconfig's conf running on, writing .config for nobody."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
     try:
         proc.wait(timeout=grace)
-    except TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    end_stragglers(proc.pid, grace)
-
-
-def end_stragglers(pgid, grace=GRACE_SECONDS):
-    """What is left of a group whose leader has exited: a SIGKILLed make leaves its sub-makes and
-    kconfig's conf running on, writing .config for nobody. SIGTERM, SIGKILL after `grace` s."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
-            os.killpg(pgid, 0)
+            os.killpg(proc.pid, 0)
             time.sleep(0.05)
-        os.killpg(pgid, signal.SIGKILL)
+    except (TimeoutExpired, ProcessLookupError):
+        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def run_group(argv, env=None, cwd=None, **popen):
-    """subprocess.run for a command that starts others: an exception here (Ctrl-C) stops them all."""
+    """subprocess.run for a command that starts others: nothing it started outlives it, even when
+    an exception here (Ctrl-C) comes first."""
     proc = spawn_group(argv, env=env, cwd=cwd, **popen)
     try:
         proc.wait()
     finally:
-        if proc.poll() is None:
-            stop_group(proc)
-        else:
-            end_stragglers(proc.pid)
+        stop_group(proc)
     return proc.returncode
 
 

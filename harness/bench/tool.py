@@ -88,8 +88,7 @@ def _logged(cmd, cwd, env, log, what, progress):
                                     f"{step[0]:7s} {step[1]}")
             proc.wait()
         finally:
-            if proc.poll() is None:
-                process.stop_group(proc, build.MAKE_GRACE_SECONDS)
+            process.stop_group(proc, build.MAKE_GRACE_SECONDS)
     if proc.returncode:
         tail = Path(log).read_text(errors="replace").splitlines()[-20:]
         raise StageFailed(f"bench --tool: {what} failed (exit {proc.returncode}); log: {log}", "\n".join(tail))
