@@ -5,20 +5,13 @@ import signal
 import time
 
 from harness import build
+from procfs import alive
 
 
 def test_the_status_and_output_come_back():
     proc = build.spawn(["sh", "-c", "echo '  CC      mm/x.o'; exit 3"])
     out, _ = proc.communicate(timeout=10)
     assert (proc.returncode, out) == (3, "  CC      mm/x.o\n")
-
-
-def _alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_a_sigterm_to_the_leader_ends_the_grandchildren_too():
@@ -30,6 +23,6 @@ def test_a_sigterm_to_the_leader_ends_the_grandchildren_too():
     os.kill(proc.pid, signal.SIGTERM)  # what the kernel sends when refpage-ci dies
     proc.wait(timeout=10)
     deadline = time.monotonic() + 5
-    while any(map(_alive, [shell, *kids])) and time.monotonic() < deadline:
+    while any(map(alive, [shell, *kids])) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(map(_alive, [shell, *kids]))
+    assert not any(map(alive, [shell, *kids]))
