@@ -984,7 +984,7 @@ TEST(r2_hwpoison)
 	ref = pagemap_pfn(m);
 	ASSERT_NE(0, ref) TH_LOG("no PFN in /proc/self/pagemap (root?)");
 	if (madvise(m, psize, MADV_HWPOISON) && errno == EINVAL)
-		SKIP(return, "MADV_HWPOISON: EINVAL (no MEMORY_FAILURE: --config numa-poison)");
+		SKIP(return, "MADV_HWPOISON: EINVAL (a kernel without CONFIG_MEMORY_FAILURE)");
 	ASSERT_NE(0, kpage_flags(ref) & (1ULL << KPF_HWPOISON))
 		TH_LOG("MADV_HWPOISON did not poison the reference page: %s",
 		       strerror(errno));
@@ -1133,7 +1133,7 @@ TEST(r2_move_pages)
 	read_fault(anon);
 	page = anon;
 	if (access("/proc/self/numa_maps", F_OK))
-		SKIP(return, "no move_pages(2) without NUMA: --config numa-poison");
+		SKIP(return, "no move_pages(2): a kernel without CONFIG_NUMA");
 	ASSERT_EQ(0, syscall(__NR_move_pages, 0, 1, &page, NULL, &status, 0))
 		TH_LOG("move_pages of the zero page: %s (7.x: CONFIG_NUMA_MIGRATION)",
 		       strerror(errno));

@@ -46,7 +46,7 @@ def test_the_debug_config_passes_the_whole_suite_without_a_splat(cli, series_tre
 
 
 def _needs_another_config(node):
-    """A test that skips saying which config it needs (r2_hwpoison: --config numa-poison), not debug."""
+    """A test that skips saying which config it needs (none today: every config has what the suite needs), not debug."""
     wanted = re.search(r"--config (\S+?)\)?$", node["reason"]) if node["status"] == "SKIP" else None
     return bool(wanted) and wanted.group(1) != "debug"
 

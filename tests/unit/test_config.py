@@ -135,8 +135,8 @@ def test_an_optional_request_the_tree_lacks_is_dropped_and_said():
 def test_variants_are_the_arch_own_and_the_shared_ones():
     from harness import machine, paths
     arm64, x86 = machine.load("arm64"), machine.load("x86_64")
-    assert config.known_variants(arm64) == ["16k", "64k", "debug", "numa-poison"]
-    assert config.known_variants(x86) == ["debug", "numa-poison"]
+    assert config.known_variants(arm64) == ["16k", "64k", "debug"]
+    assert config.known_variants(x86) == ["debug"]
     assert config.fragment_files(x86, "debug")[-1] == paths.QEMU_IMAGES / "debug.config"
     assert config.fragment_files(arm64, "64k")[-1] == arm64.folder / "64k.config"
     with pytest.raises(UserError, match="known variants: debug"):
