@@ -34,15 +34,17 @@ class Builds:
             raise self.fail[host.host]
         with self.lock:
             self.where[arch] = host.host
+        return f"{arch} built on {host.host}"
 
     def here(self, arch, progress):
         with self.lock:
             self.where[arch] = "here"
+        return f"{arch} built here"
 
 
 def run(builds, hosts, arches=("arm64", "x86_64"), fallback=False):
     said = Said()
-    schedule.run([(a, a) for a in arches], hosts, builds.on_host, builds.here, fallback, said)
+    builds.results = schedule.run([(a, a) for a in arches], hosts, builds.on_host, builds.here, fallback, said)
     return said
 
 
@@ -79,6 +81,13 @@ def test_a_failed_host_gets_no_more_work():
     builds = Builds(fail={"a": HostFailed(A, "unreachable")})
     run(builds, [A, B], arches=("arm64", "x86_64", "riscv"), fallback=True)
     assert builds.where == {"arm64": "here", "x86_64": "b", "riscv": "b"}
+
+
+def test_each_build_s_result_comes_back_in_the_order_of_the_jobs():
+    """arm64 fails on a and is built again here, after the others started; its result is still the first."""
+    builds = Builds(fail={"a": HostFailed(A, "unreachable")})
+    run(builds, [A, B], arches=("arm64", "x86_64", "riscv"), fallback=True)
+    assert builds.results == ["arm64 built here", "x86_64 built on b", "riscv built on b"]
 
 
 def test_when_every_host_failed_the_rest_is_built_here_or_refused():
