@@ -113,16 +113,17 @@ def run_command(args):
     opts = options(args)
     started = time.monotonic()
     prep = pipeline.prepare(opts, "run", progress)
+    extra = ()
     if args.test:
         binary = selftests.compile_user_test(prep.machine, prep.tree, prep.build_dir, args.test,
                                              prep.out, prep.out / "build.log")
-        prep.extra.append((f"/usr/bin/{binary.name}", binary))
+        extra = ((f"/usr/bin/{binary.name}", binary),)
         progress(f"run: {args.test} compiled for {prep.machine.name} -> /usr/bin/{binary.name}")
         commands = [(binary.name, f"/usr/bin/{binary.name}")]
     else:
         commands = [("command", shlex.join(cmd))]
     parse_tap = results.AUTO if args.test else False
-    outcome = pipeline.boot(prep, commands, opts, progress, parse_tap)
+    outcome = pipeline.boot(prep, commands, opts, progress, parse_tap, extra=extra)
     for res in outcome.results:
         for line in res.output:
             print(line)

@@ -56,12 +56,12 @@ class Prepared:
     selftests: list
     busybox: Path
     meta: object
-    extra: list = field(default_factory=list)
     requests: list = field(default_factory=list)
 
-    def image(self, progress=None):
+    def image(self, progress=None, extra=()):
+        """The initramfs: busybox, the selftests and `extra` ((guest path, local file) pairs)."""
         with buildlock.held(self.build_dir, progress):
-            return initramfs.make(self.build_dir, self.busybox, self.selftests, self.extra, progress)
+            return initramfs.make(self.build_dir, self.busybox, self.selftests, extra, progress)
 
 
 def out_dir(opts, command):
@@ -158,10 +158,11 @@ def _build_here(prep, engine, progress):
                      distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
 
 
-def boot(prep, commands, opts, progress, parse_tap=True):
-    """Boot once and run `commands` in order. QEMU is gone when this returns; console.json beside
-    console.log says how `refpage-ci parse` reads the transcript again (`parse_tap` as results.collect)."""
-    initrd = _timed(prep.meta, "image", prep.image, progress)
+def boot(prep, commands, opts, progress, parse_tap=True, extra=()):
+    """Boot once and run `commands` in order, with `extra` ((guest path, local file) pairs) in the image
+    too. QEMU is gone when this returns; console.json beside console.log says how `refpage-ci parse`
+    reads the transcript again (`parse_tap` as results.collect)."""
+    initrd = _timed(prep.meta, "image", prep.image, progress, extra)
     acc, why = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
     argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
     prep.meta.update(qemu=qemu.shell_line(argv), accel=acc, accel_reason=why, initramfs=str(initrd))

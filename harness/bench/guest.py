@@ -47,10 +47,11 @@ def collect(outcome):
 def run(opts, comparisons, runs, iterations, progress, sizes=cases.SIZES):
     """Boot once, run the program `runs` times; returns (report, outcome, prepared)."""
     prep = pipeline.prepare(opts, "bench", progress)
-    prep.extra.append((GUEST_PATH, build_program(prep, progress)))
+    program = build_program(prep, progress)
     specs = cases.specs_for(comparisons, sizes)
     progress(f"bench: {len(specs)} cases x {runs} runs of {iterations} iterations")
-    outcome = pipeline.boot(prep, commands(specs, runs, iterations), opts, progress)
+    outcome = pipeline.boot(prep, commands(specs, runs, iterations), opts, progress,
+                            extra=((GUEST_PATH, program),))
     missing = next((m for r in outcome.results if (m := cases.missing_feature(r.output))), None)
     if missing:
         raise StageFailed(f"bench: {missing} (tree {prep.tree}); apply the series first "
