@@ -12,6 +12,9 @@ def write_json(path, data):
 
 
 class Metadata:
+    """The run's log, metadata.json: each phase adds its fields and timings as it goes. Mutable on
+    purpose, unlike the phases' values (harness.phases), which all share one."""
+
     def __init__(self, out_dir, **fields):
         self.path = Path(out_dir) / "metadata.json"
         self.data = dict(fields, timings={})

@@ -1,20 +1,25 @@
 """The trunk: tree -> config -> build -> selftests -> image -> boot -> commands -> results.
 
-Each phase is a function of what the previous one produced, so the command
-line can stop after any of them (`build` stops before the boot).
+Each phase is a function of what the previous one produced and returns a
+value of its own, frozen: `configure` gives a Configured, a build (here, or
+`remote.build.build_on` on a build host) a Built, the selftests a Prepared,
+`boot` a BootOutcome. So the command line can stop after any of them
+(`build` stops before the boot), and no later step changes what an earlier
+one found.
 """
 
 import getpass
 import socket
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import (accel, build, builddir, buildlock, busybox, config, initramfs, machine as machines,
-               metadata, qemu, selftests, seriestree, tree as trees)
+from . import (accel, build, builddir, buildlock, busybox, config, machine as machines, metadata, qemu,
+               selftests, seriestree, tree as trees)
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
+from .phases import Built, Configured, Prepared
 from .remote import build as remote_build, schedule
 from .transcript import BootOutcome, Saved, Stop
 from scripts.series import seriesfile
@@ -46,24 +51,6 @@ class Options:
                    live=sys.stdout if args.verbose else None, **fields)
 
 
-@dataclass
-class Prepared:
-    machine: object
-    tree: Path
-    build_dir: Path
-    out: Path
-    kernel: Path
-    selftests: list
-    busybox: Path
-    meta: object
-    requests: list = field(default_factory=list)
-
-    def image(self, progress=None, extra=()):
-        """The initramfs: busybox, the selftests and `extra` ((guest path, local file) pairs)."""
-        with buildlock.held(self.build_dir, progress):
-            return initramfs.make(self.build_dir, self.busybox, self.selftests, extra, progress)
-
-
 def out_dir(opts, command):
     out = Path(opts.out) if opts.out else Path("out") / f"{command}-{opts.arch}"
     out.mkdir(parents=True, exist_ok=True)
@@ -87,21 +74,16 @@ def prepare(opts, command, progress):
 def prepare_all(all_opts, command, progress):
     """prepare() for several arches: configured here, built in parallel on the build hosts
     (`opts.remote`, the same for all) or one after the other here; selftests here."""
-    preps = [_configured(opts, command, progress) for opts in all_opts]
+    configured = [configure(opts, command, progress) for opts in all_opts]
     remote_opts, jobs = all_opts[0].remote, all_opts[0].jobs
     engine = build.Engine(jobs, all_opts[0].distcc)
     if remote_opts:
-        schedule.run([(p.machine.name, p) for p in preps], remote_opts.hosts,
-                     lambda host, prep, pr: remote_build.build_on(host, prep, remote_opts, jobs, pr),
-                     lambda prep, pr: _build_here(prep, engine, pr), remote_opts.fallback_local, progress)
+        built = schedule.run([(c.machine.name, c) for c in configured], remote_opts.hosts,
+                             lambda host, c, pr: remote_build.build_on(host, c, remote_opts, jobs, pr),
+                             lambda c, pr: build_here(c, engine, pr), remote_opts.fallback_local, progress)
     else:
-        for prep in preps:
-            _build_here(prep, engine, progress)
-    for prep in preps:
-        with buildlock.held(prep.build_dir, progress):
-            prep.selftests = _timed(prep.meta, "selftests", selftests.build, prep.machine, prep.tree,
-                                    prep.build_dir, prep.out / "build.log", progress)
-    return preps
+        built = [build_here(c, engine, progress) for c in configured]
+    return [with_selftests(b, progress) for b in built]
 
 
 def _tree(opts, progress):
@@ -122,7 +104,9 @@ def _series_fields(opts, tree, port):
             "series_patches": [str(port.folder / name) for name in seriesfile.load(port.folder).patches]}
 
 
-def _configured(opts, command, progress):
+def configure(opts, command, progress):
+    """The config phase: the tree (with the series unless told otherwise), its build folder and
+    .config, metadata.json begun. Returns a Configured."""
     machine = machines.load(opts.arch)
     tree, port = _tree(opts, progress)
     requests = config.load_requests(config.fragment_files(machine, opts.variant, opts.fragments))
@@ -145,17 +129,27 @@ def _configured(opts, command, progress):
     with buildlock.held(build_dir, progress):
         _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
                trees.kernel_version(tree), out / "build.log", progress)
-    return Prepared(machine, tree, build_dir, out, None, [], box, meta, requests=requests)
+    return Configured(machine, tree, build_dir, out, box, meta, tuple(requests))
 
 
-def _build_here(prep, engine, progress):
-    engine = build.Engine(engine.jobs, engine.distcc, prep.meta.data["config_hash"])
-    with buildlock.held(prep.build_dir, progress):
-        built = _timed(prep.meta, "build", build.build, prep.machine, prep.tree, prep.build_dir,
-                       prep.out / "build.log", engine, progress)
-    prep.kernel = built.image
-    prep.meta.update(build_stats=built.as_dict(),
-                     distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
+def build_here(configured, engine, progress):
+    """The build phase on this machine (incremental, in the configured folder). Returns a Built."""
+    c = configured
+    engine = build.Engine(engine.jobs, engine.distcc, c.meta.data["config_hash"])
+    with buildlock.held(c.build_dir, progress):
+        made = _timed(c.meta, "build", build.build, c.machine, c.tree, c.build_dir, c.out / "build.log",
+                      engine, progress)
+    c.meta.update(build_stats=made.as_dict(),
+                  distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
+    return Built(c, made.image, c.build_dir)
+
+
+def with_selftests(built, progress):
+    """The selftests phase: every selftest built against the kernel's uapi headers. Returns a Prepared."""
+    with buildlock.held(built.build_dir, progress):
+        programs = _timed(built.meta, "selftests", selftests.build, built.machine, built.tree, built.build_dir,
+                          built.out / "build.log", progress)
+    return Prepared(built, tuple(programs))
 
 
 def boot(prep, commands, opts, progress, parse_tap=True, extra=()):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import build as local_build, builddir, buildlock, config, tree as trees
 from ..errors import Stage, StageFailed
+from ..phases import Built
 from . import commands, doctor, layout as layouts, snapshot, transfer
 from .errors import HostFailed
 from .session import Session
@@ -21,36 +22,39 @@ def artifacts_dir(local_build_dir):
     return local_build_dir.with_name(local_build_dir.name + "-remote")
 
 
-def build_on(host, prep, remote_opts, jobs, progress):
-    """Build `prep` on `host`; on return prep.kernel and prep.build_dir point at the fetched files."""
+def build_on(host, configured, remote_opts, jobs, progress):
+    """The build phase of a phases.Configured on `host`. Returns a phases.Built whose kernel and
+    build_dir are the files fetched back (artifacts_dir), not the configured folder."""
+    c = configured
     started, wall = time.monotonic(), time.time()
-    snap = snapshot.take(prep.tree)
-    log = prep.out / "build.log"
-    timed = _Stopwatch(prep.meta, "remote_")
+    snap = snapshot.take(c.tree)
+    log = c.out / "build.log"
+    timed = _Stopwatch(c.meta, "remote_")
     with Session(host, remote_opts.accept_new_host_key) as s:
-        layout = _layout(s, host, prep.tree, prep.build_dir)
-        facts = doctor.probe(s, layout.root, [prep.machine])
-        _require(host, doctor.findings(host, layout.root, facts, [prep.machine]))
+        layout = _layout(s, host, c.tree, c.build_dir)
+        facts = doctor.probe(s, layout.root, [c.machine])
+        _require(host, doctor.findings(host, layout.root, facts, [c.machine]))
         s.output(commands.prepare(layout), "preparing its folder")
         progress(f"build: pushing {snap.label} ({snap.commit[:12]}{', working state' if snap.dirty else ''})"
                  f" to {host.label}:{layout.git}")
-        ref = timed("push", transfer.push, prep.tree, snap, host, layout, log)
-        s.put(prep.build_dir / ".config", layout.sent_config)
-        cc = commands.compiler_line(prep.machine, facts.get("tool:ccache") == "yes")
+        ref = timed("push", transfer.push, c.tree, snap, host, layout, log)
+        s.put(c.build_dir / ".config", layout.sent_config)
+        cc = commands.compiler_line(c.machine, facts.get("tool:ccache") == "yes")
         jobs = jobs or int(facts.get("cpus", "1")) + 1
-        timed("make", _make, s, host, commands.build(layout, prep.machine, snap.commit, snap.label, jobs, cc),
-              log, progress, (layout.src, prep.tree))
-        dest = artifacts_dir(prep.build_dir)
+        timed("make", _make, s, host, commands.build(layout, c.machine, snap.commit, snap.label, jobs, cc),
+              log, progress, (layout.src, c.tree))
+        dest = artifacts_dir(c.build_dir)
         with buildlock.held(dest, progress):
             timed("fetch", transfer.fetch_artifacts, s, layout, dest)
-    _verify(host, prep, dest)
-    prep.kernel, prep.build_dir = dest / prep.machine.image, dest
+    _verify(host, c, dest)
+    built = Built(c, dest / c.machine.image, dest)
     seconds = time.monotonic() - started
-    prep.meta.update(build_host=host.label, remote_build_dir=layout.build_dir, remote_ref=ref,
-                     remote_commit=snap.commit, remote_working_state=snap.dirty,
-                     build_window=[round(wall, 2), round(time.time(), 2)])
-    prep.meta.time("build", seconds)
-    progress(f"build: {prep.machine.name} on {host.label} done in {seconds:.0f}s -> {prep.kernel}")
+    c.meta.update(build_host=host.label, remote_build_dir=layout.build_dir, remote_ref=ref,
+                  remote_commit=snap.commit, remote_working_state=snap.dirty,
+                  build_window=[round(wall, 2), round(time.time(), 2)])
+    c.meta.time("build", seconds)
+    progress(f"build: {c.machine.name} on {host.label} done in {seconds:.0f}s -> {built.kernel}")
+    return built
 
 
 class _Stopwatch:
@@ -110,12 +114,12 @@ def _make(session, host, command, log, progress, where=None):
         raise HostFailed(host, f"the build script failed (exit {res.exited}): {last}; log: {log}")
 
 
-def _verify(host, prep, dest):
+def _verify(host, configured, dest):
     """The host's olddefconfig must have kept every requested symbol."""
-    if not (dest / prep.machine.image).is_file():
-        raise HostFailed(host, f"no {prep.machine.image} came back")
+    c = configured
+    if not (dest / c.machine.image).is_file():
+        raise HostFailed(host, f"no {c.machine.image} came back")
     try:
-        config.verify(prep.machine, prep.tree, dest / ".config", prep.requests,
-                      trees.kernel_version(prep.tree))
+        config.verify(c.machine, c.tree, dest / ".config", c.requests, trees.kernel_version(c.tree))
     except StageFailed as exc:
         raise StageFailed(f"on {host.label}: {exc}", exc.detail) from None

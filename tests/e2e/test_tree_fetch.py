@@ -69,7 +69,7 @@ def test_a_run_records_the_package_in_its_metadata(fetched, tmp_path, monkeypatc
     """Up to the config (not run here: that is the build's business): metadata.json names the package."""
     monkeypatch.setattr(pipeline.config, "configure", lambda *a, **kw: None)
     opts = pipeline.Options(arch="x86_64", tree=str(trees.resolve(f"debian:{VERSION}")), out=tmp_path)
-    prep = pipeline._configured(opts, "build", progress=lambda line: None)
+    prep = pipeline.configure(opts, "build", progress=lambda line: None)
     meta = json.loads((tmp_path / "metadata.json").read_text())
     assert meta["tree"] == str(trees.checkout_dir(VERSION)) == str(prep.tree)
     assert meta["tree_package"] == str(trees.recorded(prep.tree))
