@@ -7,15 +7,12 @@ ignored files, so re-applying keeps them. A run holds the worktree shared from h
 until it exits; applying again takes it alone, so no build ever sees its sources change.
 """
 
-import contextlib
-import fcntl
-
 from scripts.series import ports
 from scripts.series.apply import apply_series
 from scripts.series.digest import series_digest
 from scripts.series.git import Git
 
-from . import paths, tree as trees
+from . import lock as locks, paths, tree as trees
 
 
 def branch(version):
@@ -47,37 +44,27 @@ def _current(base, wt, port, name, lock, progress, branch_name):
 
     def current():
         return (wt / ".git").exists() and stamp.is_file() and stamp.read_text().strip() == digest
+    def waiting():
+        progress(f"series: waiting for the runs using {wt} to finish, to apply the changed series")
     while True:
         with _gate(lock):
-            shared = open(lock, "a")
-            fcntl.flock(shared, fcntl.LOCK_SH)
+            shared = locks.acquire(lock, shared=True)
         if current():
             return shared
         shared.close()
-        with _gate(lock), open(lock, "a") as alone:
-            try:
-                fcntl.flock(alone, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                progress(f"series: waiting for the runs using {wt} to finish, to apply the changed series")
-                fcntl.flock(alone, fcntl.LOCK_EX)
+        with _gate(lock), locks.held(lock, waiting=waiting):
             if not current():
                 _apply(base, wt, port, branch_name, progress)
                 stamp.write_text(digest + "\n")
 
 
-@contextlib.contextmanager
 def _gate(lock):
     """Taken on the way in: a run waiting to apply keeps newcomers out, so it is not starved."""
-    with open(lock.with_name(lock.name + ".gate"), "a") as gate:
-        fcntl.flock(gate, fcntl.LOCK_EX)
-        yield
+    return locks.held(lock.with_name(lock.name + ".gate"))
 
 
 def _apply(base, wt, port, branch_name, progress):
-    if not (wt / ".git").exists():
-        wt.parent.mkdir(parents=True, exist_ok=True)
-        _git(base, "worktree", "prune")
-        _git(base, "worktree", "add", "--quiet", "--detach", "--force", str(wt), "base")
+    Git(base).worktree(wt, "base", progress, who="series")
     progress(f"series: applying {port.line()} to {wt} (the series or the selftests changed)")
     _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
     _git(wt, "clean", "-fdq")

@@ -6,14 +6,13 @@ one base commit, so that the series can be applied with `git am` and exported wi
 The package and version it came from are recorded beside the checkout.
 """
 
-import fcntl
 import json
 import re
 import shutil
 import tarfile
 from pathlib import Path
 
-from . import debian_source, debversion, diskspace, janitor, paths, process, wholefile
+from . import debian_source, debversion, diskspace, janitor, lock, paths, process, wholefile
 from .debian_source import Package, tarball
 from .errors import UserError
 
@@ -79,8 +78,8 @@ def default_tree(version=DEFAULT_VERSION, progress=print):
     dest = checkout_dir(version)
     if not (dest / ".git").is_dir():
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with open(dest.parent / f".{dest.name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with lock.held(dest.parent / f".{dest.name}.lock",
+                       waiting=lambda: progress(f"tree: waiting for the run unpacking {dest.name}")):
             if not (dest / ".git").is_dir():
                 janitor.remove_stale(dest.parent, _scratch_prefix(dest))
                 _make(version, dest, progress)

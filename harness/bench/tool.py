@@ -174,7 +174,7 @@ def edit_cycle(opts, tree, progress, only=None):
 def new_worktree(args, arch, tree, out, progress):
     """A fresh worktree of the (already built) bench tree's HEAD at a new path: config and build."""
     wt = scratch_dir(f"worktree-{arch}-{os.getpid()}")
-    _git(tree, "worktree", "add", "--quiet", "--detach", str(wt), "HEAD")
+    Git(tree).worktree(wt, "HEAD")
     try:
         start = time.monotonic()
         prep = pipeline.prepare(options(args, arch, str(wt), out / f"worktree-{arch}"), "bench-worktree", progress)
@@ -208,7 +208,7 @@ def distcc_compare(args, arch, tree, out, progress):
         engine = distcc.Distcc(tuple(d.host for d in daemons), "bench")
         for label, via in (("without", None), ("with", engine)):
             wt = scratch_dir(f"distcc-{arch}-{label}")
-            _git(tree, "worktree", "add", "--quiet", "--detach", "--force", str(wt), "HEAD")
+            Git(tree).worktree(wt, "HEAD")
             opts = options(args, arch, str(wt), out / f"distcc-{arch}-{label}")
             opts.distcc = via
             try:

@@ -1,9 +1,7 @@
 """The series with a throwaway bug patch on top: a worktree of the base tree kept in the cache,
 so the bug kernel's build is incremental and shares ccache with the series' (same relative paths)."""
 
-import fcntl
-
-from harness import paths, seriestree, tree as trees
+from harness import lock as locks, paths, seriestree, tree as trees
 from harness.errors import UserError
 from scripts.series.git import Git
 
@@ -18,10 +16,7 @@ def worktree(version, patch, progress):
     base = trees.default_tree(version, progress=progress)
     wt = paths.cache_dir() / "worktrees" / f"regress-bug-{version}"
     _lock(wt)
-    git = Git(wt)
-    if not (wt / ".git").exists():
-        Git(base)("worktree", "prune")
-        Git(base).must("worktree", "add", "--quiet", "--detach", "--force", str(wt), seriestree.branch(version))
+    git, _ = Git(base).worktree(wt, seriestree.branch(version), progress, who="regress")
     git("am", "--abort")
     git.must("checkout", "--quiet", "--detach", "--force", seriestree.branch(version))
     git.must("clean", "-fdq")
@@ -40,13 +35,8 @@ def _lock(wt):
     wt.parent.mkdir(parents=True, exist_ok=True)
     lock = wt.parent / f".{wt.name}.lock"
     if lock not in _held:
-        f = open(lock, "a")
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.close()
-            raise UserError(f"regress --bug-patch: another run is using {wt}; wait for it to finish") from None
-        _held[lock] = f
+        _held[lock] = locks.acquire(lock, refused=f"regress --bug-patch: another run is using {wt}; "
+                                    "wait for it to finish")
 
 
 def _identity():

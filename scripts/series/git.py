@@ -65,7 +65,7 @@ class Git:
     def worktree(self, path, rev, progress=None, who="refpage-ci"):
         """(Git of `path`, made): this repository's worktree there, made once at `rev`, detached;
         reused (as it is) when git lists it and it is there, an `am` left in progress aborted."""
-        path = Path(path)
+        path = Path(path).resolve()  # as git lists it (a cache under a symlink too)
         listed = self.must("worktree", "list", "--porcelain")
         if (path / ".git").exists() and f"worktree {path}\n" in listed + "\n":
             git = Git(path, self._run)

@@ -29,3 +29,13 @@ def test_shared_holders_share(tmp_path):
     path = tmp_path / "s.lock"
     with lock.held(path, shared=True), lock.held(path, shared=True, refused="not shared"):
         pass
+
+
+def test_an_acquired_lock_outlives_the_call_until_closed(tmp_path):
+    path = tmp_path / "kept.lock"
+    kept = lock.acquire(path, shared=True)
+    with pytest.raises(UserError, match="^in use$"):
+        lock.acquire(path, refused="in use")
+    lock.acquire(path, shared=True, refused="not shared").close()
+    kept.close()
+    lock.acquire(path, refused="still held").close()
