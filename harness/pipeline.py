@@ -162,42 +162,41 @@ def boot(prep, commands, opts, progress, parse_tap=True, extra=()):
     prep.meta.update(qemu=qemu.shell_line(argv), accel=acc, accel_reason=why, initramfs=str(initrd))
     metadata.write_reproducer(prep.out, prep.machine, prep.kernel, initrd, acc)
     progress(f"boot: {prep.machine.name} under {acc} ({why})")
-    outcome = BootOutcome([], [])
+    done, boot_seconds, ended = [], None, None
     deadline = time.monotonic() + opts.timeout
     with Console(argv, prep.out / "console.log", live=opts.live) as con:
         try:
-            outcome.boot_seconds = con.wait_ready(min(opts.boot_timeout, opts.timeout))
-            prep.meta.time("boot", outcome.boot_seconds)
-            progress(f"boot: shell prompt after {outcome.boot_seconds:.1f}s")
-            _run_all(con, commands, opts, deadline, outcome, progress)
+            boot_seconds = con.wait_ready(min(opts.boot_timeout, opts.timeout))
+            prep.meta.time("boot", boot_seconds)
+            progress(f"boot: shell prompt after {boot_seconds:.1f}s")
+            ended = _run_all(con, commands, opts, deadline, done, progress)
             con.power_off()
         except (ConsoleTimeout, GuestDied) as exc:
-            outcome.stopped(Stop.NOT_READY, f"boot: {exc}")
-        outcome.console = con.transcript.all_lines()
-        outcome.splats = con.splats()
+            ended = (Stop.NOT_READY, f"boot: {exc}")
+        stop, error = ended or (None, None)
+        outcome = BootOutcome(done, con.splats(), boot_seconds, error, con.transcript.all_lines(), stop)
         prep.meta.update(console_lines=len(con.transcript.lines))
     Saved.of(prep.machine.name, parse_tap, outcome).save(prep.out)
     return outcome
 
 
-def _run_all(con, commands, opts, deadline, outcome, progress):
+def _run_all(con, commands, opts, deadline, done, progress):
+    """Each command in turn into `done`; (Stop, why) if the run ended before the last, else None."""
     for name, line in commands:
         left = deadline - time.monotonic()
         if left <= 0:
-            outcome.stopped(Stop.TIMEOUT, f"timeout: the whole run exceeded --timeout {opts.timeout:.0f}s")
-            return
+            return Stop.TIMEOUT, f"timeout: the whole run exceeded --timeout {opts.timeout:.0f}s"
         progress(f"run: {name}")
         res = con.run(line, min(opts.command_timeout, left))
         res.name = name
-        outcome.results.append(res)
+        done.append(res)
         progress(f"run: {name} -> {_status_word(res)} in {res.seconds:.1f}s")
         if res.timed_out:
-            outcome.stopped(Stop.TIMEOUT, f"timeout: {name} still running after {res.seconds:.0f}s "
-                            f"(--timeout {opts.timeout:.0f}s); QEMU killed")
-            return
+            return Stop.TIMEOUT, (f"timeout: {name} still running after {res.seconds:.0f}s "
+                                  f"(--timeout {opts.timeout:.0f}s); QEMU killed")
         if res.guest_died:
-            outcome.stopped(Stop.GUEST_DIED, f"the guest died while running {name} (QEMU exited)")
-            return
+            return Stop.GUEST_DIED, f"the guest died while running {name} (QEMU exited)"
+    return None
 
 
 def _status_word(res):

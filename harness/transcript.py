@@ -48,17 +48,15 @@ class Stop(enum.Enum):
     GUEST_DIED = "guest died"    # QEMU exited while a command ran
 
 
-@dataclass
+@dataclass(frozen=True)
 class BootOutcome:
+    """The boot phase's value: made once QEMU is gone (pipeline.boot), or from a saved transcript."""
     results: list            # CommandResult per command
     splats: list
     boot_seconds: float = None
     error: str = None        # why the boot itself did not get to run everything
     console: list = field(default_factory=list)  # the transcript's lines, \r removed
     stop: Optional[Stop] = None
-
-    def stopped(self, stop, error):
-        self.stop, self.error = stop, error
 
 
 def lines_of(data):

@@ -12,6 +12,7 @@ from harness.remote import build as remote_build
 from harness.remote.hostspec import HostSpec
 from harness.remote.options import RemoteOptions
 from harness.remote.snapshot import Snapshot
+from harness.transcript import BootOutcome
 
 ARM64 = machines.load("arm64")
 HOST = HostSpec("big-box", "me")
@@ -39,7 +40,7 @@ def test_no_phase_value_can_be_rewritten(tmp_path):
     c = configured(tmp_path)
     prep = Prepared(Built(c, c.build_dir / ARM64.image, c.build_dir), (tmp_path / "refpage_rt",))
     for value, name in ((c, "build_dir"), (prep.built, "kernel"), (prep.built, "build_dir"), (prep, "selftests"),
-                        (prep, "kernel"), (prep, "extra")):
+                        (prep, "kernel"), (prep, "extra"), (BootOutcome([], []), "error")):
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(value, name, tmp_path / "elsewhere")
     assert (prep.machine, prep.tree, prep.out, prep.meta) == (c.machine, c.tree, c.out, c.meta)

@@ -21,8 +21,7 @@ def test_series_check_tells_the_selftests_from_the_kernel_by_stage_not_wording(m
 
 def test_run_exits_124_on_the_boot_s_timeout_whatever_its_message():
     done = CommandResult("true", 0)
-    outcome = BootOutcome([done], [])
-    outcome.stopped(Stop.TIMEOUT, "the clock ran out")
+    outcome = BootOutcome([done], [], error="the clock ran out", stop=Stop.TIMEOUT)
     assert boot._run_status(outcome, 0) == boot.EXIT_TIMEOUT
-    outcome.stopped(Stop.GUEST_DIED, "timeout: only the words")
+    outcome = BootOutcome([done], [], error="timeout: only the words", stop=Stop.GUEST_DIED)
     assert boot._run_status(outcome, 0) == 0
