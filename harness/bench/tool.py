@@ -39,7 +39,10 @@ def options(args, arch, tree, out=None):
 
 
 def scratch_dir(name):
-    return paths.cache_dir() / "bench-scratch" / name
+    """A scratch folder of that name, emptied: a killed run's leftover would make a cold build warm."""
+    folder = paths.cache_dir() / "bench-scratch" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
 
 
 @contextmanager

@@ -1,7 +1,6 @@
 """The selftests on the series beyond the default configs: 64K pages, and each reproducer run alone."""
 
 import json
-import re
 
 import pytest
 
@@ -33,8 +32,7 @@ def test_the_debug_config_passes_the_whole_suite_without_a_splat(cli, series_tre
               "--json", tmp_path / "r.json", timeout=5400)
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
     results = json.loads((tmp_path / "r.json").read_text())
-    not_passed = [path for path, node in all_leaves(results, arch)
-                  if node["status"] != "PASS" and not _needs_another_config(node)]
+    not_passed = [path for path, node in all_leaves(results, arch) if node["status"] != "PASS"]
     assert all("mte" in path for path in not_passed) and (arch == "x86_64" or not not_passed), not_passed
     assert by_name(results, arch)["global.written_pages_swap_out_and_back"]["status"] == "PASS"
     console = (tmp_path / "console.log").read_text()
@@ -43,12 +41,6 @@ def test_the_debug_config_passes_the_whole_suite_without_a_splat(cli, series_tre
     meta = json.loads((tmp_path / "metadata.json").read_text())
     config = open(f"{meta['build_dir']}/.config").read()
     assert "CONFIG_KASAN=y" in config and "CONFIG_PROVE_LOCKING=y" in config
-
-
-def _needs_another_config(node):
-    """A test that skips saying which config it needs (none today: every config has what the suite needs), not debug."""
-    wanted = re.search(r"--config (\S+?)\)?$", node["reason"]) if node["status"] == "SKIP" else None
-    return bool(wanted) and wanted.group(1) != "debug"
 
 
 def test_each_reproducer_runs_alone_by_its_name(cli, series_tree, tmp_path):

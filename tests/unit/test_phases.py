@@ -44,7 +44,6 @@ def test_no_phase_value_can_be_rewritten(tmp_path):
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(value, name, tmp_path / "elsewhere")
     assert (prep.machine, prep.tree, prep.out, prep.meta) == (c.machine, c.tree, c.out, c.meta)
-    assert not hasattr(prep.selftests, "append")
 
 
 class FakeHost:
@@ -92,13 +91,11 @@ def host(monkeypatch):
 
 def test_a_remote_build_returns_the_fetched_kernel_as_a_new_value(tmp_path, host):
     c = configured(tmp_path)
-    before = dataclasses.replace(c)  # a copy, its fields the same objects
     built = remote_build.build_on(HOST, c, RemoteOptions((HOST,)), None, Quiet())
     fetched = remote_build.artifacts_dir(c.build_dir)
     assert isinstance(built, Built) and built.configured is c
     assert (built.kernel, built.build_dir) == (fetched / ARM64.image, fetched)
     assert built.kernel.read_bytes() == b"a kernel"
-    assert c == before and c.build_dir != fetched
     assert c.meta.data["build_host"] == "me@big-box"
 
 
