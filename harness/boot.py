@@ -42,6 +42,14 @@ def all_options(args):
     return [options(args, arch, str(Path(args.out) / arch) if args.out else None) for arch in arches]
 
 
+def config_command(args):
+    """kunit's `config`: the tree (with the series) and its .config, nothing built."""
+    progress = Progress()
+    for opts in all_options(args):
+        print(pipeline.configure(opts, "config", progress).build_dir / ".config")
+    return 0
+
+
 def build_command(args):
     for prep in pipeline.prepare_all(all_options(args), "build", Progress()):
         print(prep.kernel)

@@ -73,6 +73,10 @@ def parser():
     _common(p)
     p.set_defaults(func=boot.shell_command)
 
+    p = sub.add_parser("config", help="the config phase alone: print the .config path")
+    _common(p, several=True)
+    p.set_defaults(func=boot.config_command)
+
     p = sub.add_parser("build", help="configure and build only; print the kernel image path")
     _common(p, several=True)
     remote_options.add_arguments(p)

@@ -18,6 +18,8 @@ EXAMPLES = {
             ("refpage-ci run --arch x86_64 --test repro.c", "a reproducer of yours, built against this kernel")],
     "shell": [("refpage-ci shell --arch arm64", "the same guest, interactive (Ctrl-A x quits)"),
               ("refpage-ci shell --arch x86_64 --config debug", "with KASAN and lockdep")],
+    "config": [("refpage-ci config --arch arm64", "the .config a boot would build, and its path"),
+               ("refpage-ci config --arch x86_64 --config debug --tree debian:7.3", "a variant, on the newest base")],
     "build": [("refpage-ci build --arch arm64", "configure and build; print the image's path"),
               ("refpage-ci build --arch arm64,x86_64 --build-host me@big-box", "both arches on a build host")],
     "doctor": [("refpage-ci doctor", "what is missing, and the command that installs it"),

@@ -3,6 +3,7 @@
 import json
 import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,14 @@ def test_run_test_without_tap_is_judged_by_its_exit_status(cli, tmp_path):
     assert res.returncode == 0, res.stdout + res.stderr[-2000:]
     assert res.stdout.splitlines()[0] == "no TAP here"
     assert by_name(json.loads((tmp_path / "r.json").read_text()), "arm64")["plain"]["status"] == "PASS"
+
+
+def test_config_alone_gives_the_config_a_boot_builds_and_builds_nothing(cli, tmp_path):
+    res = cli("config", "--arch", "arm64", "--out", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    dotconfig = Path(res.stdout.strip().splitlines()[-1])
+    lines = dotconfig.read_text().splitlines()
+    assert "CONFIG_REFPAGE=y" in lines and "CONFIG_ARM64_MTE=y" in lines and "CONFIG_NUMA=y" in lines
+    meta = json.loads((tmp_path / "metadata.json").read_text())
+    assert meta["command"] == "config" and "config" in meta["timings"] and "build" not in meta["timings"]
+    assert str(dotconfig.parent) == meta["build_dir"] and "build:" not in res.stderr.replace("build: folder", "")
