@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from harness.report import write_atomic, xml_safe
 
-from .verdict import ALREADY_FAILING, NEW_PASS, OK, REGRESSION, SKIPPED
+from .verdict import ALREADY_FAILING, FLAKY, NEW_PASS, OK, REGRESSION, SKIPPED
 
 _WIDTH = 70
 
@@ -28,13 +28,14 @@ def table(comparison, every_subtest=False):
 
 
 def counts(comparison):
-    return {v: len(comparison.by_verdict(v)) for v in (OK, REGRESSION, ALREADY_FAILING, NEW_PASS, SKIPPED)}
+    return {v: len(comparison.by_verdict(v)) for v in (OK, REGRESSION, FLAKY, ALREADY_FAILING, NEW_PASS, SKIPPED)}
 
 
 def totals_line(comparison):
     c = counts(comparison)
     programs = len([r for r in comparison.rows if not r.test])
-    return (f"regress: {programs} programs, {len(comparison.rows)} rows: {c[REGRESSION]} regressions, "
+    flaky = f"{c[FLAKY]} flaky, " if c[FLAKY] else ""
+    return (f"regress: {programs} programs, {len(comparison.rows)} rows: {c[REGRESSION]} regressions, {flaky}"
             f"{c[ALREADY_FAILING]} already failing, {c[NEW_PASS]} new passes, {c[SKIPPED]} skipped, {c[OK]} ok")
 
 
@@ -45,6 +46,17 @@ def already_failing(comparison):
         return ""
     lines = ["already failing (on the base too, so not the series'):"]
     lines += [f"  {_cut(r.name, 90)}: base {r.base}: {_cut(r.base_reason or '-', 140)}" for r in rows]
+    return "\n".join(lines)
+
+
+def flaky(comparison):
+    """Each flaky row with the series' failure: it passed every run again, so it is no regression,
+    but a race the series made likelier would look like this too."""
+    rows = comparison.by_verdict(FLAKY)
+    if not rows:
+        return ""
+    lines = ["flaky (failed once on the series, passed when run again; the failure):"]
+    lines += [f"  {_cut(r.name, 90)}: {_cut(r.series_reason or '-', 160)}" for r in rows]
     return "\n".join(lines)
 
 
@@ -81,6 +93,8 @@ def junit_xml(comparison, suite):
             message = f"base {row.base}, series {row.series}: {row.series_reason}"
             ET.SubElement(case, "failure", {"message": xml_safe(_cut(message, 300)), "type": REGRESSION}).text = \
                 xml_safe(message)
+        elif row.verdict == FLAKY:
+            ET.SubElement(case, "system-out").text = xml_safe(f"flaky: {row.series_reason}")
         elif row.verdict in (ALREADY_FAILING, SKIPPED):
             why = row.base_reason if row.verdict == ALREADY_FAILING else row.series_reason
             ET.SubElement(case, "skipped", {"message": xml_safe(_cut(f"{row.verdict}: {why}", 300))})

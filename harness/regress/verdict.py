@@ -1,6 +1,6 @@
 """Base against series, row by row: each program and each of its TAP subtests, and a verdict."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harness.tap import Status
 
@@ -10,6 +10,7 @@ GOOD = (PASS, XFAIL)
 BAD = (FAIL, ERROR, TIMEOUT, CRASH, NOT_RUN)
 
 OK, REGRESSION, ALREADY_FAILING, NEW_PASS, SKIPPED = "ok", "REGRESSION", "already failing", "new pass", "skipped"
+FLAKY = "flaky"  # failed once on the series, passed every run again: shown with its failure, not a regression
 
 _PLACEHOLDER = "missing: planned"  # the TAP parser's stand-in for a planned test never printed
 _SIGNALS = {134: "SIGABRT", 135: "SIGBUS", 136: "SIGFPE", 137: "SIGKILL", 139: "SIGSEGV"}
@@ -108,6 +109,22 @@ def _key(number_and_name):
     """The same binary numbers its tests the same way on both kernels; the name can repeat."""
     number, name = number_and_name
     return number if number is not None else name
+
+
+def confirm(comparison, reruns):
+    """A regressed program run again on the series (reruns: label -> [Side]): passing every time makes its
+    regression rows FLAKY, naming the first run's failure; failing again keeps them, with the count."""
+    rows = []
+    for row in comparison.rows:
+        again = reruns.get(row.program)
+        if row.verdict != REGRESSION or not again:
+            rows.append(row)
+            continue
+        failed = sum(s.state not in GOOD for s in again)
+        tally = f"failed {failed + 1} of {len(again) + 1} runs on the series"
+        rows.append(replace(row, verdict=FLAKY if not failed else REGRESSION,
+                            series_reason=f"{row.series_reason} ({tally})" if row.series_reason else tally))
+    return Comparison(rows, comparison.not_run)
 
 
 def compare(programs, base_sides, series_sides, not_run=None):

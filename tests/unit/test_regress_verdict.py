@@ -115,3 +115,18 @@ def test_a_program_the_tree_lacks_or_the_arch_does_not_build_says_why(tmp_path):
     assert Program("cow").skip_reason(tmp_path, "arm64") == ""
     assert "not in this tree" in Program("guard-regions").skip_reason(tmp_path, "arm64")
     assert Program("cow", arches=("x86_64",), why_not="x86 only").skip_reason(tmp_path, "arm64") == "x86 only"
+
+
+def test_a_regression_that_passes_every_run_again_is_flaky_and_one_that_fails_again_stays():
+    rows = [verdict.Row("uffd", "", PASS, FAIL, REGRESSION, series_reason="exit status 1"),
+            verdict.Row("uffd", "3 events", PASS, FAIL, REGRESSION), verdict.Row("cow", "", PASS, FAIL, REGRESSION),
+            verdict.Row("kernel console", "", PASS, verdict.ERROR, REGRESSION)]
+    again = {"uffd": [verdict.Side(PASS), verdict.Side(PASS)], "cow": [verdict.Side(PASS), verdict.Side(FAIL)]}
+    confirmed = verdict.confirm(verdict.Comparison(rows), again)
+    assert [r.verdict for r in confirmed.rows] == [verdict.FLAKY, verdict.FLAKY, REGRESSION, REGRESSION]
+    assert confirmed.rows[0].series_reason == "exit status 1 (failed 1 of 3 runs on the series)"
+    assert confirmed.rows[2].series_reason == "failed 2 of 3 runs on the series"
+    assert confirmed.regressed_programs() == ["cow", "kernel console"]
+    assert report.counts(confirmed)[verdict.FLAKY] == 2 and "2 flaky, " in report.totals_line(confirmed)
+    assert report.flaky(confirmed).splitlines()[1] == "  uffd: exit status 1 (failed 1 of 3 runs on the series)"
+    assert 'failures="0"' in report.junit_xml(verdict.Comparison(confirmed.rows[:2]), "regress.arm64")
