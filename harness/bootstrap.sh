@@ -68,3 +68,12 @@ while read -r pkg box bb_dir; do
 done
 
 .venv/bin/refpage-ci doctor
+
+# A cold CI run grows the cache to about 27 GB (trees, worktrees, seven kernel builds):
+# say so now rather than an hour in, when a worktree checkout runs out of room.
+cache="${REFPAGE_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/refpage-ci}"
+mkdir -p "$cache"
+free_gb=$(( $(df -Pk "$cache" | awk 'NR==2 {print $4}') / 1048576 ))
+if [ "$free_gb" -lt 30 ]; then
+  say "warning: $free_gb GB free under $cache; a run from an empty cache needs about 30 GB (REFPAGE_CI_CACHE=DIR moves it)"
+fi
