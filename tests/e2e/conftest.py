@@ -63,6 +63,7 @@ def base_worktree(name):
     wt = paths.cache_dir() / "worktrees" / name
     if not (wt / ".git").exists():
         wt.parent.mkdir(parents=True, exist_ok=True)
+        _git(base, "worktree", "prune")  # a worktree folder deleted by hand stays registered until then
         _git(base, "worktree", "add", "--quiet", "--detach", str(wt), "base")
     _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
     _git(wt, "clean", "-fdq")
