@@ -130,3 +130,15 @@ def test_a_regression_that_passes_every_run_again_is_flaky_and_one_that_fails_ag
     assert report.counts(confirmed)[verdict.FLAKY] == 2 and "2 flaky, " in report.totals_line(confirmed)
     assert report.flaky(confirmed).splitlines()[1] == "  uffd: exit status 1 (failed 1 of 3 runs on the series)"
     assert 'failures="0"' in report.junit_xml(verdict.Comparison(confirmed.rows[:2]), "regress.arm64")
+
+
+def test_a_shell_that_read_end_of_file_is_no_kernel_error_but_a_splat_is():
+    from harness.regress import command
+    from harness.splats import Splat
+    from harness.transcript import BootOutcome
+    died = BootOutcome([], [Splat("panic", 0, "Kernel panic - not syncing: " + command.SHELL_DIED)],
+                       error="the guest died", console=["<0>Kernel panic - not syncing: " + command.SHELL_DIED])
+    fine = BootOutcome([], [], console=["ok"])
+    assert command._console_side(None, fine, [died, fine]).state == PASS
+    bug = BootOutcome([], [Splat("bug", 0, "BUG: Bad page map")], console=["BUG: Bad page map"])
+    assert command._console_side(None, died, [died, bug]).state == verdict.ERROR
