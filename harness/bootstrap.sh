@@ -71,7 +71,7 @@ done
 
 # A cold CI run grows the cache to about 27 GB (trees, worktrees, seven kernel builds):
 # say so now rather than an hour in, when a worktree checkout runs out of room.
-cache="${REFPAGE_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/refpage-ci}"
+cache=$(.venv/bin/python -c 'from harness import paths; print(paths.cache_dir())')
 mkdir -p "$cache"
 free_gb=$(( $(df -Pk "$cache" | awk 'NR==2 {print $4}') / 1048576 ))
 if [ "$free_gb" -lt 30 ]; then

@@ -110,7 +110,8 @@ def regress_command(args):
 def _confirmed(comparison, series, opts, programs, built, progress):
     """Each regressed program run RERUNS more times on the series kernel, each in a boot of its own
     (series/rerun-N): a TCG guest on a busy host loses races a test did not mean to run."""
-    suspects = [p for p in programs if p.label in comparison.regressed_programs()]
+    regressed = set(comparison.regressed_programs())
+    suspects = [p for p in programs if p.label in regressed]
     if not suspects:
         return comparison
     reruns = {p.label: [] for p in suspects}
@@ -118,8 +119,9 @@ def _confirmed(comparison, series, opts, programs, built, progress):
         progress(f"regress: running {', '.join(reruns)} again on the series ({n} of {RERUNS}) to tell a "
                  "regression from a flake")
         run = _run(_elsewhere(series, series.out / f"rerun-{n}"), opts, suspects, built, progress)
-        for label, side in run.sides.items():
-            reruns.get(label, []).append(side)
+        for label, sides in reruns.items():
+            if label in run.sides:
+                sides.append(run.sides[label])
     return verdict.confirm(comparison, reruns)
 
 
@@ -190,15 +192,16 @@ SHELL_DIED = "Attempted to kill init! exitcode=0x00000000"
 
 
 def _shell_death(outcome):
-    """The guest's shell (PID 1) read end-of-file at the prompt and exited 0, the only splat its panic:
-    the console's input, not the kernel (docs/regress.md); the boot after it runs the rest."""
-    return any(SHELL_DIED in line for line in outcome.console) and all(s.kind == "panic" for s in outcome.splats)
+    """The guest's shell (PID 1) read end-of-file at the prompt and exited 0: the console's input,
+    not the kernel (docs/regress.md); the boot after it runs the rest."""
+    return any(SHELL_DIED in line for line in outcome.console)
 
 
 def _console_side(root, merged, outcomes):
     excerpt = tuple(line for o in outcomes if o.splats for line in pipeline.splat_report(o).splitlines())
     died = [o for o in outcomes if o.error]
-    if died and all(_shell_death(o) for o in died) and all(s.kind == "panic" for o in outcomes for s in o.splats):
+    only_panics = all(s.kind == "panic" for o in outcomes for s in o.splats)  # that exit's own, no other
+    if died and only_panics and all(_shell_death(o) for o in died):
         return verdict.Side(verdict.PASS, f"no kernel splat; the guest's shell read end-of-file {len(died)} "
                                           "times (init exited 0) and the kernel was booted again")
     if merged.error:

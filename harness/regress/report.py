@@ -39,25 +39,25 @@ def totals_line(comparison):
             f"{c[ALREADY_FAILING]} already failing, {c[NEW_PASS]} new passes, {c[SKIPPED]} skipped, {c[OK]} ok")
 
 
-def already_failing(comparison):
-    """Each already-failing row with the base's own reason: it is not the series'."""
-    rows = comparison.by_verdict(ALREADY_FAILING)
+def _listed(comparison, verdict, heading, why):
+    """The rows of one verdict under `heading`, each with `why(row)`; "" when there are none."""
+    rows = comparison.by_verdict(verdict)
     if not rows:
         return ""
-    lines = ["already failing (on the base too, so not the series'):"]
-    lines += [f"  {_cut(r.name, 90)}: base {r.base}: {_cut(r.base_reason or '-', 140)}" for r in rows]
-    return "\n".join(lines)
+    return "\n".join([heading] + [f"  {_cut(r.name, 90)}: {why(r)}" for r in rows])
+
+
+def already_failing(comparison):
+    """Each already-failing row with the base's own reason: it is not the series'."""
+    return _listed(comparison, ALREADY_FAILING, "already failing (on the base too, so not the series'):",
+                   lambda r: f"base {r.base}: {_cut(r.base_reason or '-', 140)}")
 
 
 def flaky(comparison):
     """Each flaky row with the series' failure: it passed every run again, so it is no regression,
     but a race the series made likelier would look like this too."""
-    rows = comparison.by_verdict(FLAKY)
-    if not rows:
-        return ""
-    lines = ["flaky (failed once on the series, passed when run again; the failure):"]
-    lines += [f"  {_cut(r.name, 90)}: {_cut(r.series_reason or '-', 160)}" for r in rows]
-    return "\n".join(lines)
+    return _listed(comparison, FLAKY, "flaky (failed once on the series, passed when run again; the failure):",
+                   lambda r: _cut(r.series_reason or '-', 160))
 
 
 def not_run(comparison):

@@ -59,12 +59,9 @@ def _git(tree, *args, check=True):
 def base_worktree(name):
     """A worktree of the default base in the cache, at the base, clean: a tree to apply on."""
     from harness import paths, tree as trees
-    base = trees.default_tree()
+    from scripts.series.git import Git
     wt = paths.cache_dir() / "worktrees" / name
-    if not (wt / ".git").exists():
-        wt.parent.mkdir(parents=True, exist_ok=True)
-        _git(base, "worktree", "prune")  # a worktree folder deleted by hand stays registered until then
-        _git(base, "worktree", "add", "--quiet", "--detach", str(wt), "base")
+    Git(trees.default_tree()).worktree(wt, "base")  # made once; also when its folder was deleted by hand
     _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
     _git(wt, "clean", "-fdq")
     return wt
