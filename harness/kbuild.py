@@ -35,6 +35,9 @@ def make_command(machine, tree, build_dir, *targets, jobs=None, extra=(), cc=Non
            f"CC={cc or cc_value(machine, distcc)}"]
     if machine.cross_compile:
         cmd.append(f"CROSS_COMPILE={machine.cross_compile}")
+    if cc is None and not distcc and ccache.available():
+        # kconfig's conf, fixdep, kallsyms...: rebuilt in every new build folder, like the kernel's objects
+        cmd.append("HOSTCC=ccache gcc")
     if jobs:
         cmd.append(f"-j{jobs}")
     return cmd + list(extra) + list(targets)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from scripts.series.selftests import programs as makefile_programs
 
-from . import paths, process
+from . import paths, process, selftestcache
 from .errors import Stage, StageFailed, UserError
 
 
@@ -22,15 +22,27 @@ def ksft(tree):
 
 
 def build(machine, tree, build_dir, log, progress=None):
-    """Build every selftest for the guest; returns their paths in run order."""
+    """Build every selftest for the guest, or take them from the cache; their paths in run order."""
+    names = programs()
+    digest = selftestcache.key(machine, tree, headers(build_dir))
+    binaries = selftestcache.lookup(machine, digest, names)
+    if binaries is None:
+        binaries = _make(machine, tree, build_dir, log, names)
+        selftestcache.store(machine, digest, binaries)
+        how = "built"
+    else:
+        how = "from the cache (same sources, headers and compiler)"
+    if progress:
+        progress(f"selftests: {len(binaries)} programs {how} for {machine.name}")
+    return binaries
+
+
+def _make(machine, tree, build_dir, log, names):
     out = Path(build_dir) / "refpage-ci-selftests"
     cmd = ["make", "-C", str(paths.SELFTESTS), f"OUT={out}", f"CC={machine.compiler()}",
            f"ARCH={machine.name}", f"KHDR={headers(build_dir)}", f"KSFT={ksft(tree)}"]
     _run(cmd, log, "selftests", Stage.SELFTESTS)
-    binaries = [out / name for name in programs()]
-    if progress:
-        progress(f"selftests: {len(binaries)} programs built for {machine.name}")
-    return binaries
+    return [out / name for name in names]
 
 
 def compile_user_test(machine, tree, build_dir, source, out_dir, log):

@@ -159,6 +159,9 @@ def _no_half_written(run, digest):
         if meta.exists():
             json.loads(meta.read_text())
     assert elf.inspect(busybox.locate("arm64")) == ("arm64", True)
+    for entry in (paths.cache_dir() / "selftests").glob("arm64-*/.complete"):
+        kept = [entry.parent / name for name in entry.read_text().split()]
+        assert all(elf.inspect(p) == ("arm64", True) for p in kept), f"a half-written selftest in {entry.parent}"
     if run.cache:
         trees = run.cache / "trees"
         assert [p.name for p in trees.glob(".unpack-*")] == [], "a half-unpacked tree"

@@ -33,3 +33,14 @@ def test_settings_key_by_compiler_content_and_keep_each_builds_log(tmp_path):
     assert env["CCACHE_STATSLOG"] == str(tmp_path / "s.log")
     assert env["CCACHE_PREFIX"] == "distcc"
     assert "CCACHE_SLOPPINESS" not in env
+
+
+def test_host_programs_compile_through_ccache_here_only(monkeypatch):
+    from harness import kbuild, machine as machines
+    m = machines.load("arm64")
+    monkeypatch.setattr(ccache, "available", lambda: True)
+    assert "HOSTCC=ccache gcc" in kbuild.make_command(m, "/t", "/b", "Image")
+    assert "HOSTCC=ccache gcc" not in kbuild.make_command(m, "/t", "/b", "Image", distcc=object())
+    assert "HOSTCC=ccache gcc" not in kbuild.make_command(m, "/t", "/b", "Image", cc="gcc-12")
+    monkeypatch.setattr(ccache, "available", lambda: False)
+    assert not any(a.startswith("HOSTCC=") for a in kbuild.make_command(m, "/t", "/b", "Image"))
