@@ -26,6 +26,9 @@ _ANY = re.compile("|".join(f"(?P<{n.replace('-', '_')}>{p})" for n, p in PATTERN
 # console_msg_format=syslog: every kernel line starts with <facility * 8 + level>, maybe [time].
 # The kernel's own facility is 0; what userspace writes to /dev/kmsg cannot have it (<12>, ...).
 KERNEL_LINE = re.compile(r"^<([0-7])>(\[\s*\d+\.\d+\]\s?)?")
+# A record the kernel printed while a program was mid-line follows the program's text on one line
+# (mremap_test: "...Destination 1MB-aligned<4>__vm_enough_memory: pid: 493, ...").
+_MID_LINE = re.compile(r"<[0-7]>(\[\s*\d+\.\d+\]\s?)?[A-Za-z_][\w.\-]*[:\s]")
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,20 @@ def strip_level(line):
     return KERNEL_LINE.sub("", line, count=1)
 
 
+def split_line(line):
+    """(the program's text or None, the kernel's record or None) of one console line."""
+    if is_kernel_line(line):
+        return None, line
+    m = _MID_LINE.search(line, 1)
+    return (line, None) if m is None else (line[:m.start()], line[m.start():])
+
+
 def find(lines):
-    """Splats among the kernel's lines only: a test printing "BUG:" is not a splat."""
+    """Splats among the kernel's records only: a test printing "BUG:" is not a splat."""
     found = []
     for i, line in enumerate(lines):
-        if not is_kernel_line(line):
-            continue
-        m = _ANY.search(strip_level(line))
+        record = split_line(line)[1]
+        m = record and _ANY.search(strip_level(record))
         if m:
             found.append(Splat(m.lastgroup.replace("_", "-"), i, line))
     return found
@@ -63,5 +73,9 @@ def split_streams(lines):
     """(userspace lines, kernel lines) of a stretch of console output."""
     user, kernel = [], []
     for line in lines:
-        (kernel if is_kernel_line(line) else user).append(line)
+        text, record = split_line(line)
+        if text is not None:
+            user.append(text)
+        if record is not None:
+            kernel.append(record)
     return user, kernel

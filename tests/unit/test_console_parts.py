@@ -68,3 +68,13 @@ def test_userspace_writes_to_kmsg_are_no_kernel_splat():
     lines = ["<12>[    3.0] WARNING: CPU: 0 PID: 1 at forged", "<14>Kernel panic - not syncing: forged"]
     assert splats.find(lines) == []
     assert splats.split_streams(lines) == (lines, [])
+
+
+def test_a_kernel_record_printed_mid_line_is_split_from_the_program_text():
+    lines = ["not ok 11 2GB mremap - Source PUD-aligned, Destination 1MB-aligned<4>__vm_enough_memory: pid: 493, "
+             "comm: mremap_test, bytes: 2147483648 not enough memory for the allocation",
+             "# waiting<1>[   9.1] BUG: Bad page map in process t  pte:1", "ok 2 a<b>c and x<4>", "<4> x"]
+    user, kernel = splats.split_streams(lines)
+    assert user == ["not ok 11 2GB mremap - Source PUD-aligned, Destination 1MB-aligned", "# waiting", "ok 2 a<b>c and x<4>"]
+    assert kernel[0].startswith("<4>__vm_enough_memory: pid: 493") and kernel[1].startswith("<1>[   9.1] BUG:")
+    assert [(s.kind, s.line_number) for s in splats.find(lines)] == [("bug", 1)]
