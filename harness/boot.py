@@ -123,8 +123,7 @@ def run_command(args):
     prep = pipeline.prepare(opts, "run", progress)
     extra = ()
     if args.test:
-        binary = selftests.compile_user_test(prep.machine, prep.tree, prep.build_dir, args.test,
-                                             prep.out, prep.out / "build.log")
+        binary = selftests.compile_user_test(prep.site, args.test, prep.out, prep.out / "build.log")
         extra = ((f"/usr/bin/{binary.name}", binary),)
         progress(f"run: {args.test} compiled for {prep.machine.name} -> /usr/bin/{binary.name}")
         commands = [(binary.name, f"/usr/bin/{binary.name}")]

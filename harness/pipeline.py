@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (accel, build, builddir, buildlock, busybox, config, machine as machines, metadata, qemu,
-               selftests, seriestree, tree as trees)
+from . import (accel, build, builddir, buildlock, busybox, config, kbuild, machine as machines, metadata,
+               qemu, selftests, seriestree, tree as trees)
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .phases import Built, Configured, Prepared
@@ -113,6 +113,7 @@ def configure(opts, command, progress):
     digest = config.config_hash(machine, requests)
     place = builddir.choose(machine, digest, tree)
     build_dir = place.path
+    site = kbuild.Site(machine, tree, build_dir)
     out = out_dir(opts, command)
     box = busybox.locate(machine.name)
     meta = metadata.Metadata(out, command=command, arch=machine.name, tree=str(tree),
@@ -127,9 +128,9 @@ def configure(opts, command, progress):
     progress(f"build: folder {place.why}")
     meta.update(build_dir_shared=place.shared)
     with buildlock.held(build_dir, progress):
-        _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
-               trees.kernel_version(tree), out / "build.log", progress)
-    return Configured(machine, tree, build_dir, out, box, meta, tuple(requests))
+        _timed(meta, "config", config.configure, site, requests, trees.kernel_version(tree), out / "build.log",
+               progress)
+    return Configured(site, out, box, meta, tuple(requests))
 
 
 def build_here(configured, engine, progress):
@@ -137,8 +138,7 @@ def build_here(configured, engine, progress):
     c = configured
     engine = build.Engine(engine.jobs, engine.distcc, c.meta.data["config_hash"])
     with buildlock.held(c.build_dir, progress):
-        made = _timed(c.meta, "build", build.build, c.machine, c.tree, c.build_dir, c.out / "build.log",
-                      engine, progress)
+        made = _timed(c.meta, "build", build.build, c.site, c.out / "build.log", engine, progress)
     c.meta.update(build_stats=made.as_dict(),
                   distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
     return Built(c, made.image, c.build_dir)
@@ -147,8 +147,7 @@ def build_here(configured, engine, progress):
 def with_selftests(built, progress):
     """The selftests phase: every selftest built against the kernel's uapi headers. Returns a Prepared."""
     with buildlock.held(built.build_dir, progress):
-        programs = _timed(built.meta, "selftests", selftests.build, built.machine, built.tree, built.build_dir,
-                          built.out / "build.log", progress)
+        programs = _timed(built.meta, "selftests", selftests.build, built.site, built.out / "build.log", progress)
     return Prepared(built, tuple(programs))
 
 

@@ -91,7 +91,7 @@ def regress_command(args):
     base = pipeline.prepare(base_opts, "regress", progress)
     series = pipeline.prepare(series_opts, "regress", progress)
     present, not_run = _present(programs, base.tree, machine)
-    built = mmbuild.build(machine, base.tree, base.build_dir, binaries(present), base.out / "build.log", progress)
+    built = mmbuild.build(base.site, binaries(present), base.out / "build.log", progress)
     progress(f"regress: mm selftests {'from the cache' if built.cached else 'built'} in {built.folder}")
     not_run.update({p.label: f"does not build in {base.tree.name}: {built.failed[p.binary]}"
                     for p in present if p.binary in built.failed})

@@ -46,8 +46,8 @@ def build_on(host, configured, remote_opts, jobs, progress):
         dest = artifacts_dir(c.build_dir)
         with buildlock.held(dest, progress):
             timed("fetch", transfer.fetch_artifacts, s, layout, dest)
-    _verify(host, c, dest)
     built = Built(c, dest / c.machine.image, dest)
+    _verify(host, built)
     seconds = time.monotonic() - started
     c.meta.update(build_host=host.label, remote_build_dir=layout.build_dir, remote_ref=ref,
                   remote_commit=snap.commit, remote_working_state=snap.dirty,
@@ -114,12 +114,11 @@ def _make(session, host, command, log, progress, where=None):
         raise HostFailed(host, f"the build script failed (exit {res.exited}): {last}; log: {log}")
 
 
-def _verify(host, configured, dest):
+def _verify(host, built):
     """The host's olddefconfig must have kept every requested symbol."""
-    c = configured
-    if not (dest / c.machine.image).is_file():
-        raise HostFailed(host, f"no {c.machine.image} came back")
+    if not built.kernel.is_file():
+        raise HostFailed(host, f"no {built.machine.image} came back")
     try:
-        config.verify(c.machine, c.tree, dest / ".config", c.requests, trees.kernel_version(c.tree))
+        config.verify(built.site, built.requests, trees.kernel_version(built.tree))
     except StageFailed as exc:
         raise StageFailed(f"on {host.label}: {exc}", exc.detail) from None

@@ -69,8 +69,10 @@ def build(layout, machine, commit, label, jobs, cc):
     """Under the tree's lock: check out `commit`, take a changed .config through olddefconfig, make, pack."""
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
         raise ValueError(f"not a full commit id: {commit!r}")
+    site = kbuild.Site(machine, layout.src, layout.build_dir)  # the host's checkout and folder
+
     def make(*targets, jobs=None):
-        argv = kbuild.make_command(machine, layout.src, layout.build_dir, *targets, jobs=jobs, cc=cc)
+        argv = kbuild.make_command(site, *targets, jobs=jobs, cc=cc)
         return f"{{ {line(*argv)} || exit {MAKE_FAILED}; }}"
 
     worktree = line("git", "-C", layout.git, "worktree", "add", "-q", "--detach", layout.src, commit)
