@@ -51,6 +51,15 @@ class Options:
                    live=sys.stdout if args.verbose else None, **fields)
 
 
+@dataclass(frozen=True)
+class Workload:
+    """What one boot runs: its commands, (name, shell line) pairs in order; the files they need in the
+    image, (guest path, local file) pairs; and how their output is read (results.collect's parse_tap)."""
+    commands: tuple
+    files: tuple = ()
+    parse_tap: object = True        # True, False or results.AUTO
+
+
 def out_dir(opts, command):
     out = Path(opts.out) if opts.out else Path("out") / f"{command}-{opts.arch}"
     out.mkdir(parents=True, exist_ok=True)
@@ -151,36 +160,36 @@ def with_selftests(built, progress):
     return Prepared(built, tuple(programs))
 
 
-def boot(prep, commands, opts, progress, parse_tap=True, extra=()):
-    """Boot once and run `commands` in order, with `extra` ((guest path, local file) pairs) in the image
-    too. QEMU is gone when this returns; console.json beside console.log says how `refpage-ci parse`
-    reads the transcript again (`parse_tap` as results.collect)."""
-    initrd = _timed(prep.meta, "image", prep.image, progress, extra)
+def boot(prep, work, opts, progress):
+    """Boot once and run `work` (a Workload), its files in the image too. QEMU is gone when this returns;
+    console.json beside console.log says how `refpage-ci parse` reads the transcript again."""
+    initrd = _timed(prep.meta, "image", prep.image, progress, work.files)
     acc, why = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
     argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
     prep.meta.update(qemu=qemu.shell_line(argv), accel=acc, accel_reason=why, initramfs=str(initrd))
     metadata.write_reproducer(prep.out, prep.machine, prep.kernel, initrd, acc)
     progress(f"boot: {prep.machine.name} under {acc} ({why})")
     done, boot_seconds, ended = [], None, None
-    deadline = time.monotonic() + opts.timeout
     with Console(argv, prep.out / "console.log", live=opts.live) as con:
         try:
             boot_seconds = con.wait_ready(min(opts.boot_timeout, opts.timeout))
             prep.meta.time("boot", boot_seconds)
             progress(f"boot: shell prompt after {boot_seconds:.1f}s")
-            ended = _run_all(con, commands, opts, deadline, done, progress)
+            ended = _run_all(con, work.commands, opts, done, progress)
             con.power_off()
         except (ConsoleTimeout, GuestDied) as exc:
             ended = (Stop.NOT_READY, f"boot: {exc}")
         stop, error = ended or (None, None)
         outcome = BootOutcome(done, con.splats(), boot_seconds, error, con.transcript.all_lines(), stop)
         prep.meta.update(console_lines=len(con.transcript.lines))
-    Saved.of(prep.machine.name, parse_tap, outcome).save(prep.out)
+    Saved.of(prep.machine.name, work.parse_tap, outcome).save(prep.out)
     return outcome
 
 
-def _run_all(con, commands, opts, deadline, done, progress):
-    """Each command in turn into `done`; (Stop, why) if the run ended before the last, else None."""
+def _run_all(con, commands, opts, done, progress):
+    """Each command in turn into `done`; (Stop, why) if the run ended before the last, else None.
+    `done` is filled as they finish: the console may raise in the middle of one."""
+    deadline = con.started + opts.timeout   # --timeout is the whole boot's, from QEMU's start
     for name, line in commands:
         left = deadline - time.monotonic()
         if left <= 0:

@@ -50,8 +50,8 @@ def run(opts, comparisons, runs, iterations, progress, sizes=cases.SIZES):
     program = build_program(prep, progress)
     specs = cases.specs_for(comparisons, sizes)
     progress(f"bench: {len(specs)} cases x {runs} runs of {iterations} iterations")
-    outcome = pipeline.boot(prep, commands(specs, runs, iterations), opts, progress,
-                            extra=((GUEST_PATH, program),))
+    work = pipeline.Workload(tuple(commands(specs, runs, iterations)), files=((GUEST_PATH, program),))
+    outcome = pipeline.boot(prep, work, opts, progress)
     missing = next((m for r in outcome.results if (m := cases.missing_feature(r.output))), None)
     if missing:
         raise StageFailed(f"bench: {missing} (tree {prep.tree}); apply the series first "

@@ -166,7 +166,7 @@ def edit_cycle(opts, tree, progress, only=None):
     with one_line_changed(tree):
         prep = pipeline.prepare(opts, "bench-edit", progress)
     programs = boots.selftest_commands(prep.selftests, *(only or (None, None)))
-    outcome = pipeline.boot(prep, programs, opts, progress)
+    outcome = pipeline.boot(prep, pipeline.Workload(tuple(programs)), opts, progress)
     total = time.monotonic() - start
     collected = results.collect(prep.machine.name, outcome)
     timings = prep.meta.data["timings"]

@@ -146,7 +146,7 @@ def _present(programs, tree, machine):
 def _run(prep, opts, programs, built, progress):
     """Boot `prep`, run the setup then every program; a guest that dies in one is booted again for
     the rest, so one crash does not leave the others unrun. Returns a Run."""
-    extra = tuple((f"{GUEST_DIR}/{b}", path) for b, path in built.binaries.items())
+    files = tuple((f"{GUEST_DIR}/{b}", path) for b, path in built.binaries.items())
     longest = max([p.timeout for p in programs] + [60])
     opts = replace(opts, command_timeout=longest + 60, timeout=sum(p.timeout for p in programs) + 300)
     outcomes, pending = [], list(programs)
@@ -154,8 +154,9 @@ def _run(prep, opts, programs, built, progress):
         if outcomes:
             (prep.out / "console.log").replace(prep.out / f"console-{len(outcomes)}.log")
         progress(f"regress: {prep.out.name} kernel {prep.kernel}: {len(pending)} programs")
-        outcome = pipeline.boot(prep, [("setup", SETUP)] + [(p.label, p.command(GUEST_DIR)) for p in pending],
-                                opts, progress, extra=extra)
+        work = pipeline.Workload((("setup", SETUP),) + tuple((p.label, p.command(GUEST_DIR)) for p in pending),
+                                 files=files)
+        outcome = pipeline.boot(prep, work, opts, progress)
         outcomes.append(outcome)
         ran = {res.name for res in _begun(outcome)} - {"setup"}
         if not outcome.error or not ran:
