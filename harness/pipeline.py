@@ -87,9 +87,9 @@ def prepare_all(all_opts, command, progress):
     remote_opts, jobs = all_opts[0].remote, all_opts[0].jobs
     engine = build.Engine(jobs, all_opts[0].distcc)
     if remote_opts:
-        built = schedule.run([(c.machine.name, c) for c in configured], remote_opts.hosts,
+        built = schedule.run([(c.machine.name, c) for c in configured], remote_opts,
                              lambda host, c, pr: remote_build.build_on(host, c, remote_opts, jobs, pr),
-                             lambda c, pr: build_here(c, engine, pr), remote_opts.fallback_local, progress)
+                             lambda c, pr: build_here(c, engine, pr), progress)
     else:
         built = [build_here(c, engine, progress) for c in configured]
     return [with_selftests(b, progress) for b in built]

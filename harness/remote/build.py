@@ -41,8 +41,8 @@ def build_on(host, configured, remote_opts, jobs, progress):
         s.put(c.build_dir / ".config", layout.sent_config)
         cc = commands.compiler_line(c.machine, facts.get("tool:ccache") == "yes")
         jobs = jobs or int(facts.get("cpus", "1")) + 1
-        timed("make", _make, s, host, commands.build(layout, c.machine, snap.commit, snap.label, jobs, cc),
-              log, progress, (layout.src, c.tree))
+        timed("make", _make, s, commands.build(layout, c.machine, snap, jobs, cc), log, progress,
+              (layout.src, c.tree))
         dest = artifacts_dir(c.build_dir)
         with buildlock.held(dest, progress):
             timed("fetch", transfer.fetch_artifacts, s, layout, dest)
@@ -83,9 +83,10 @@ def _require(host, findings):
         raise HostFailed(host, f"{missing[0].what.split(': ', 1)[-1]} missing: {missing[0].fix}{more}")
 
 
-def _make(session, host, command, log, progress, where=None):
-    """Run the build script; a compile error's lines name the local tree's files (`where`: the host's
-    checkout and the local tree)."""
+def _make(session, command, log, progress, where=None):
+    """Run the build script on the session's host; a compile error's lines name the local tree's files
+    (`where`: the host's checkout and the local tree)."""
+    host = session.host
     started, steps = time.monotonic(), 0
 
     def on_line(line):
