@@ -4,6 +4,7 @@ import json
 import shlex
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import distcc, kcidb, pipeline, qemu, accel, results, selftests, transcript
@@ -13,6 +14,15 @@ from .progress import Progress
 from .remote import options as remote_options
 
 EXIT_TIMEOUT = 124
+
+
+@dataclass(frozen=True)
+class _Invocation:
+    """A boot or run command under way: its arguments, when it began (monotonic), and the KCIDB
+    objects of each arch finished so far (write_kcidb's, at the end)."""
+    args: object
+    started: float
+    kcidb: list = field(default_factory=list)
 
 
 def options(args, arch=None, out=None):
@@ -59,9 +69,8 @@ def build_command(args):
 def boot_command(args):
     progress = Progress()
     all_opts = all_options(args)
-    started = time.monotonic()
+    invocation = _Invocation(args, time.monotonic())
     status = 0
-    runs = []
     since = time.time()
     try:
         preps = pipeline.prepare_all(all_opts, "boot", progress)
@@ -69,11 +78,10 @@ def boot_command(args):
         write_kcidb(args, [_stopped(args, opts, exc) for opts in all_opts if _meta(opts, since)])
         raise
     for prep, opts in zip(preps, all_opts):
-        commands = selftest_commands(prep.selftests, args.only, args.only_tests)
-        outcome = pipeline.boot(prep, commands, opts, progress)
-        status = max(status, _finish(prep, outcome, args, progress, started,
-                                     require_series=not opts.no_series, runs=runs))
-    write_kcidb(args, runs)
+        work = pipeline.Workload(tuple(selftest_commands(prep.selftests, args.only, args.only_tests)))
+        outcome = pipeline.boot(prep, work, opts, progress)
+        status = max(status, _finish(invocation, prep, outcome, require_series=not opts.no_series))
+    write_kcidb(args, invocation.kcidb)
     return status
 
 
@@ -119,25 +127,21 @@ def run_command(args):
         raise UserError("run: give a command after `--` or --test FILE.c (one of them)")
     progress = Progress()
     opts = options(args)
-    started = time.monotonic()
+    invocation = _Invocation(args, time.monotonic())
     prep = pipeline.prepare(opts, "run", progress)
-    extra = ()
     if args.test:
-        binary = selftests.compile_user_test(prep.machine, prep.tree, prep.build_dir, args.test,
-                                             prep.out, prep.out / "build.log")
-        extra = ((f"/usr/bin/{binary.name}", binary),)
-        progress(f"run: {args.test} compiled for {prep.machine.name} -> /usr/bin/{binary.name}")
-        commands = [(binary.name, f"/usr/bin/{binary.name}")]
+        binary = selftests.compile_user_test(prep.site, args.test, prep.out, prep.out / "build.log")
+        guest = f"/usr/bin/{binary.name}"
+        progress(f"run: {args.test} compiled for {prep.machine.name} -> {guest}")
+        work = pipeline.Workload(((binary.name, guest),), files=((guest, binary),), parse_tap=results.AUTO)
     else:
-        commands = [("command", shlex.join(cmd))]
-    parse_tap = results.AUTO if args.test else False
-    outcome = pipeline.boot(prep, commands, opts, progress, parse_tap, extra=extra)
+        work = pipeline.Workload((("command", shlex.join(cmd)),), parse_tap=False)
+    outcome = pipeline.boot(prep, work, opts, progress)
     for res in outcome.results:
         for line in res.output:
             print(line)
-    runs = []
-    status = _finish(prep, outcome, args, progress, started, parse_tap=parse_tap, runs=runs)
-    write_kcidb(args, runs)
+    status = _finish(invocation, prep, outcome, parse_tap=work.parse_tap)
+    write_kcidb(args, invocation.kcidb)
     return _run_status(outcome, status)
 
 
@@ -182,13 +186,17 @@ def build_line(meta):
     return f"build: {seconds:.0f}s, {stats['steps']} steps, {hits}{distcc}"
 
 
-def _finish(prep, outcome, args, progress, started, parse_tap=True, require_series=False, runs=None):
+def _finish(invocation, prep, outcome, parse_tap=True, require_series=False):
+    """One arch's results written and summed up; its exit status. `require_series`: a kernel without the
+    series fails the run (every refpage test would skip)."""
+    args = invocation.args
     collected = results.collect(prep.machine.name, outcome, parse_tap)
-    prep.meta.time("total", time.monotonic() - started)
+    prep.meta.time("total", time.monotonic() - invocation.started)
     results.write(collected, outcome, prep.out, args.junit, args.json)
-    if runs is not None and args.kcidb:
-        runs.append(kcidb.run_objects(args.kcidb_origin, prep.meta.data, collected[prep.machine.name], prep.out,
-                                      {r.name: round(r.seconds, 2) for r in outcome.results}))
+    if args.kcidb:
+        durations = {r.name: round(r.seconds, 2) for r in outcome.results}
+        invocation.kcidb.append(kcidb.run_objects(args.kcidb_origin, prep.meta.data, collected[prep.machine.name],
+                                                  prep.out, durations))
     print(results.summary(collected, outcome))
     print(build_line(prep.meta.data))
     vacuous = require_series and not pipeline.has_refpage(prep)

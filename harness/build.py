@@ -67,19 +67,21 @@ class Engine:
         return self.jobs or (self.distcc.jobs() if self.distcc else kbuild.default_jobs())
 
 
-def build(machine, tree, build_dir, log, engine=None, progress=None):
-    """`make <image> headers_install`, incrementally; what it cost comes back with the image."""
+def build(site, log, engine=None, progress=None):
+    """`make <image> headers_install` at `site` (kbuild.Site), incrementally; what it cost comes back
+    with the image."""
     engine = engine or Engine()
-    cmd = kbuild.make_command(machine, tree, build_dir, machine.target, "headers_install",
-                              jobs=engine.make_jobs(), distcc=engine.distcc)
+    machine, build_dir = site.machine, site.build_dir
+    cmd = kbuild.make_command(site, machine.target, "headers_install", jobs=engine.make_jobs(),
+                              distcc=engine.distcc)
     stats = Path(build_dir) / "refpage-ci-ccache-stats.log"
     stats.unlink(missing_ok=True)
-    fresh = not kbuild.kernel_image(machine, build_dir).exists()
+    fresh = not site.image.exists()
     room = ROOM_FRESH if fresh else ROOM_INCREMENTAL
     diskspace.require(build_dir, room, "build")
     total = buildsteps.expected(build_dir, engine.config_key, fresh)
     started = time.monotonic()
-    env = kbuild.compiler_env(stats, tree, engine.distcc)
+    env = kbuild.compiler_env(stats, site.tree, engine.distcc)
     try:
         steps, failed = _run_logged(cmd, env, log, _Status(progress, started, total))
     except StageFailed:
@@ -87,7 +89,7 @@ def build(machine, tree, build_dir, log, engine=None, progress=None):
             raise diskspace.full(build_dir, room, "build") from None
         raise
     buildsteps.record(build_dir, engine.config_key, steps, fresh)
-    built = Built(kbuild.kernel_image(machine, build_dir), steps, time.monotonic() - started,
+    built = Built(site.image, steps, time.monotonic() - started,
                   ccache.read_stats_log(stats), tuple(failed))
     if progress:
         progress(built.line(machine.name))

@@ -198,26 +198,26 @@ def validate(kconf, requests):
     return problems
 
 
-def configure(machine, tree, build_dir, requests, version, log, progress=print):
-    """Make build_dir/.config from `requests`; raise StageFailed naming what did not stick."""
-    build_dir = Path(build_dir)
+def configure(site, requests, version, log, progress=print):
+    """Make the site's build_dir/.config from `requests`; raise StageFailed naming what did not stick."""
+    build_dir = Path(site.build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
-    digest = config_hash(machine, requests)
+    digest = config_hash(site.machine, requests)
     stamp = build_dir / STAMP
     dotconfig = build_dir / ".config"
     if not (stamp.is_file() and stamp.read_text() == digest and dotconfig.is_file()):
         stamp.unlink(missing_ok=True)  # before .config changes: an interrupted config is redone
         progress(f"config: resolving {len(requests)} requested symbols against the tree")
-        kconf = readable_kconfig(machine, tree, version, progress)
+        kconf = readable_kconfig(site.machine, site.tree, version, progress)
         if kconf is not None:
             requests = applicable(kconf, requests, progress)
             _fail_on(validate(kconf, requests), "config: bad requests")
         fragment = build_dir / "refpage-ci.fragment"
         fragment.write_text("".join(_line(r) for r in requests))
         progress("config: make allnoconfig + fragments, olddefconfig")
-        _make(machine, tree, build_dir, log, "allnoconfig", f"KCONFIG_ALLCONFIG={fragment}")
-        _make(machine, tree, build_dir, log, "olddefconfig")
-    verify(machine, tree, dotconfig, requests, version, progress)
+        _make(site, log, "allnoconfig", f"KCONFIG_ALLCONFIG={fragment}")
+        _make(site, log, "olddefconfig")
+    verify(site, requests, version, progress)
     stamp.write_text(digest)
     return dotconfig
 
@@ -235,11 +235,13 @@ def applicable(kconf, requests, progress=None):
     return kept
 
 
-def verify(machine, tree, dotconfig, requests, version, progress=None):
-    actual = parse_dotconfig(Path(dotconfig).read_text())
+def verify(site, requests, version, progress=None):
+    """The site's .config has every request; else StageFailed explaining each one that did not stick."""
+    dotconfig = Path(site.build_dir) / ".config"
+    actual = parse_dotconfig(dotconfig.read_text())
     bad = [r for r in mismatches(requests, actual) if not (r.optional and r.name not in actual)]
     if bad:
-        kconf = readable_kconfig(machine, tree, version, progress, config=dotconfig)
+        kconf = readable_kconfig(site.machine, site.tree, version, progress, config=dotconfig)
         lines = [explain_without_kconfig(r, actual) if kconf is None else explain(kconf, r) for r in bad]
         _fail_on(lines, "config: requested symbols did not stick")
 
@@ -282,9 +284,9 @@ def _line(req):
     return f'CONFIG_{req.name}="{req.value}"\n'
 
 
-def _make(machine, tree, build_dir, log, *args):
+def _make(site, log, *args):
     target, extra = args[0], args[1:]
-    cmd = kbuild.make_command(machine, tree, build_dir, target, extra=extra)
+    cmd = kbuild.make_command(site, target, extra=extra)
     returncode = process.run_logged(cmd, log, env=kbuild.compiler_env())
     if returncode:
         raise StageFailed(f"config: `make {target}` failed (exit {returncode}); log: {log}",

@@ -1,9 +1,28 @@
 """The kernel's make: its command lines and what the compiler's environment adds (harness.process runs it)."""
 
 import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import ccache
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a kernel is built: which machine's kernel, from which tree, into which build folder.
+
+    Every make of a kernel, and every compile against its uapi headers, takes these three together."""
+    machine: object                 # machine.Machine
+    tree: Path
+    build_dir: Path
+
+    @property
+    def image(self):
+        return Path(self.build_dir) / self.machine.image
+
+    def at(self, build_dir):
+        """The same kernel in another folder (a remote build's files, fetched back)."""
+        return replace(self, build_dir=build_dir)
 
 
 def compiler_env(stats_log=None, base_dir=None, distcc=None):
@@ -29,9 +48,10 @@ def cc_value(machine, distcc=None):
     return f"distcc {cc}" if distcc else cc
 
 
-def make_command(machine, tree, build_dir, *targets, jobs=None, extra=(), cc=None, distcc=None):
+def make_command(site, *targets, jobs=None, extra=(), cc=None, distcc=None):
     """`cc` for another machine's compiler line (a build host's); this one's by default."""
-    cmd = ["make", "-C", str(tree), f"O={build_dir}", f"ARCH={machine.kernel_arch}",
+    machine = site.machine
+    cmd = ["make", "-C", str(site.tree), f"O={site.build_dir}", f"ARCH={machine.kernel_arch}",
            f"CC={cc or cc_value(machine, distcc)}"]
     if machine.cross_compile:
         cmd.append(f"CROSS_COMPILE={machine.cross_compile}")
@@ -45,7 +65,3 @@ def make_command(machine, tree, build_dir, *targets, jobs=None, extra=(), cc=Non
 
 def default_jobs():
     return (os.cpu_count() or 1) + 1
-
-
-def kernel_image(machine, build_dir):
-    return Path(build_dir) / machine.image

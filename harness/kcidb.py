@@ -7,6 +7,7 @@ import argparse
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -132,9 +133,20 @@ def environment(meta):
                      "misc": _compact({"qemu": meta.get("qemu"), "accel_reason": meta.get("accel_reason")})})
 
 
-def test(origin_name, build_id, meta, path, status, comment="", log="", log_url=None, duration=None, misc=None):
+@dataclass(frozen=True)
+class Run:
+    """Whose tests these are: the CI system that reports them (origin), the build they ran on, and
+    the run's metadata.json fields (its start and its QEMU), which every test of the run shares."""
+    origin: str
+    build_id: str
+    meta: dict
+
+
+def test(run, path, status, *, comment="", log="", log_url=None, duration=None, misc=None):
+    """One KCIDB test of `run` (a Run); the keywords are KCIDB's optional test fields."""
+    meta = run.meta
     return _compact({
-        "id": f"{build_id}:{_run_key(meta)}:{path}", "build_id": build_id, "origin": origin_name,
+        "id": f"{run.build_id}:{_run_key(meta)}:{path}", "build_id": run.build_id, "origin": run.origin,
         "path": path, "status": status, "comment": comment[:400],
         "log_excerpt": log[-_EXCERPT:], "log_url": log_url, "duration": duration,
         "start_time": rfc3339(meta.get("started")), "environment": environment(meta), "misc": misc,
@@ -147,14 +159,15 @@ def _test_path(path, suite):
     return ".".join([suite] + [path_word(w) for p in path for w in p.split(".")])  # fixture.test: two levels
 
 
-def selftest_tests(origin_name, build_id, meta, roots, out, durations=None, suite=SUITE):
-    """One test per selftest case (kselftest's paths, selftests.mm.<program>.<test>) and per console check."""
+def selftest_tests(run, roots, out, durations=None, suite=SUITE):
+    """One test of `run` (a Run) per selftest case (kselftest's paths, selftests.mm.<program>.<test>)
+    and per console check."""
     console = Path(out) / "console.log"
     log_url = url(console) if console.is_file() else None
     found = []
     for root in roots:
         for path, item in root.flatten():
-            found.append(test(origin_name, build_id, meta, _test_path(path, suite), _STATUS[item.status],
+            found.append(test(run, _test_path(path, suite), _STATUS[item.status],
                               comment=display_reason(item), log="\n".join(item.log), log_url=log_url,
                               duration=(durations or {}).get(root.name) if len(path) == 1 else None,
                               misc=_compact({"directive": item.directive, "tap_status": item.status.value})))
@@ -172,7 +185,7 @@ def run_objects(origin_name, meta, roots, out, durations=None):
     co = checkout(origin_name, meta, meta.get("series_patches") or ())
     bu = build(origin_name, co["id"], meta, out)
     suite = RUN_SUITE if meta.get("command") == "run" else SUITE
-    return co, bu, selftest_tests(origin_name, bu["id"], meta, roots, out, durations, suite)
+    return co, bu, selftest_tests(Run(origin_name, bu["id"], meta), roots, out, durations, suite)
 
 
 def stopped_objects(origin_name, meta, out, message, excerpt=""):
@@ -183,7 +196,7 @@ def stopped_objects(origin_name, meta, out, message, excerpt=""):
     if bu["status"] == "FAIL":
         bu = dict(bu, comment=message[:400], **({"log_excerpt": excerpt[-_EXCERPT:]} if excerpt else {}))
         return co, bu, []
-    return co, bu, [test(origin_name, bu["id"], meta, SUITE, "ERROR", comment=message, log=excerpt)]
+    return co, bu, [test(Run(origin_name, bu["id"], meta), SUITE, "ERROR", comment=message, log=excerpt)]
 
 
 def document(checkouts=(), builds=(), tests=()):

@@ -9,23 +9,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import buildlock, initramfs
+from .kbuild import Site
 
 
 @dataclass(frozen=True)
 class Configured:
-    """A tree with its .config in `build_dir`, nothing built yet.
+    """A tree with its .config in the site's build folder, nothing built yet.
 
     `meta` (metadata.Metadata) is the exception to frozen: it is the run's
     log, metadata.json rewritten as each phase adds its fields and timings,
     not a phase's value; every later value shares this one.
     """
-    machine: object                 # machine.Machine
-    tree: Path
-    build_dir: Path                 # the local build folder (builddir.choose)
+    site: Site                      # the machine, the tree, the local build folder (builddir.choose)
     out: Path                       # out/<command>-<arch>: logs, results
     busybox: Path
     meta: object
     requests: tuple = ()            # config.Request: what the .config was asked for
+
+    machine = property(lambda self: self.site.machine)
+    tree = property(lambda self: self.site.tree)
+    build_dir = property(lambda self: self.site.build_dir)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class Built:
     meta = property(lambda self: self.configured.meta)
     requests = property(lambda self: self.configured.requests)
 
+    @property
+    def site(self):
+        """Where the headers and .config are: this value's build_dir, not always the configured one."""
+        return self.configured.site.at(self.build_dir)
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -57,6 +65,7 @@ class Prepared:
     meta = property(lambda self: self.built.meta)
     kernel = property(lambda self: self.built.kernel)
     build_dir = property(lambda self: self.built.build_dir)
+    site = property(lambda self: self.built.site)
 
     def image(self, progress=None, extra=()):
         """The initramfs: busybox, the selftests and `extra` ((guest path, local file) pairs)."""

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (accel, build, builddir, buildlock, busybox, config, machine as machines, metadata, qemu,
-               selftests, seriestree, tree as trees)
+from . import (accel, build, builddir, buildlock, busybox, config, kbuild, machine as machines, metadata,
+               qemu, selftests, seriestree, tree as trees)
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .phases import Built, Configured, Prepared
@@ -51,6 +51,15 @@ class Options:
                    live=sys.stdout if args.verbose else None, **fields)
 
 
+@dataclass(frozen=True)
+class Workload:
+    """What one boot runs: its commands, (name, shell line) pairs in order; the files they need in the
+    image, (guest path, local file) pairs; and how their output is read (results.collect's parse_tap)."""
+    commands: tuple
+    files: tuple = ()
+    parse_tap: object = True        # True, False or results.AUTO
+
+
 def out_dir(opts, command):
     out = Path(opts.out) if opts.out else Path("out") / f"{command}-{opts.arch}"
     out.mkdir(parents=True, exist_ok=True)
@@ -78,9 +87,9 @@ def prepare_all(all_opts, command, progress):
     remote_opts, jobs = all_opts[0].remote, all_opts[0].jobs
     engine = build.Engine(jobs, all_opts[0].distcc)
     if remote_opts:
-        built = schedule.run([(c.machine.name, c) for c in configured], remote_opts.hosts,
+        built = schedule.run([(c.machine.name, c) for c in configured], remote_opts,
                              lambda host, c, pr: remote_build.build_on(host, c, remote_opts, jobs, pr),
-                             lambda c, pr: build_here(c, engine, pr), remote_opts.fallback_local, progress)
+                             lambda c, pr: build_here(c, engine, pr), progress)
     else:
         built = [build_here(c, engine, progress) for c in configured]
     return [with_selftests(b, progress) for b in built]
@@ -113,6 +122,7 @@ def configure(opts, command, progress):
     digest = config.config_hash(machine, requests)
     place = builddir.choose(machine, digest, tree)
     build_dir = place.path
+    site = kbuild.Site(machine, tree, build_dir)
     out = out_dir(opts, command)
     box = busybox.locate(machine.name)
     meta = metadata.Metadata(out, command=command, arch=machine.name, tree=str(tree),
@@ -127,9 +137,9 @@ def configure(opts, command, progress):
     progress(f"build: folder {place.why}")
     meta.update(build_dir_shared=place.shared)
     with buildlock.held(build_dir, progress):
-        _timed(meta, "config", config.configure, machine, tree, build_dir, requests,
-               trees.kernel_version(tree), out / "build.log", progress)
-    return Configured(machine, tree, build_dir, out, box, meta, tuple(requests))
+        _timed(meta, "config", config.configure, site, requests, trees.kernel_version(tree), out / "build.log",
+               progress)
+    return Configured(site, out, box, meta, tuple(requests))
 
 
 def build_here(configured, engine, progress):
@@ -137,8 +147,7 @@ def build_here(configured, engine, progress):
     c = configured
     engine = build.Engine(engine.jobs, engine.distcc, c.meta.data["config_hash"])
     with buildlock.held(c.build_dir, progress):
-        made = _timed(c.meta, "build", build.build, c.machine, c.tree, c.build_dir, c.out / "build.log",
-                      engine, progress)
+        made = _timed(c.meta, "build", build.build, c.site, c.out / "build.log", engine, progress)
     c.meta.update(build_stats=made.as_dict(),
                   distcc=[h.spec for h in engine.distcc.hosts] if engine.distcc else None)
     return Built(c, made.image, c.build_dir)
@@ -147,41 +156,40 @@ def build_here(configured, engine, progress):
 def with_selftests(built, progress):
     """The selftests phase: every selftest built against the kernel's uapi headers. Returns a Prepared."""
     with buildlock.held(built.build_dir, progress):
-        programs = _timed(built.meta, "selftests", selftests.build, built.machine, built.tree, built.build_dir,
-                          built.out / "build.log", progress)
+        programs = _timed(built.meta, "selftests", selftests.build, built.site, built.out / "build.log", progress)
     return Prepared(built, tuple(programs))
 
 
-def boot(prep, commands, opts, progress, parse_tap=True, extra=()):
-    """Boot once and run `commands` in order, with `extra` ((guest path, local file) pairs) in the image
-    too. QEMU is gone when this returns; console.json beside console.log says how `refpage-ci parse`
-    reads the transcript again (`parse_tap` as results.collect)."""
-    initrd = _timed(prep.meta, "image", prep.image, progress, extra)
+def boot(prep, work, opts, progress):
+    """Boot once and run `work` (a Workload), its files in the image too. QEMU is gone when this returns;
+    console.json beside console.log says how `refpage-ci parse` reads the transcript again."""
+    initrd = _timed(prep.meta, "image", prep.image, progress, work.files)
     acc, why = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
     argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
     prep.meta.update(qemu=qemu.shell_line(argv), accel=acc, accel_reason=why, initramfs=str(initrd))
     metadata.write_reproducer(prep.out, prep.machine, prep.kernel, initrd, acc)
     progress(f"boot: {prep.machine.name} under {acc} ({why})")
     done, boot_seconds, ended = [], None, None
-    deadline = time.monotonic() + opts.timeout
     with Console(argv, prep.out / "console.log", live=opts.live) as con:
         try:
             boot_seconds = con.wait_ready(min(opts.boot_timeout, opts.timeout))
             prep.meta.time("boot", boot_seconds)
             progress(f"boot: shell prompt after {boot_seconds:.1f}s")
-            ended = _run_all(con, commands, opts, deadline, done, progress)
+            ended = _run_all(con, work.commands, opts, done, progress)
             con.power_off()
         except (ConsoleTimeout, GuestDied) as exc:
             ended = (Stop.NOT_READY, f"boot: {exc}")
         stop, error = ended or (None, None)
         outcome = BootOutcome(done, con.splats(), boot_seconds, error, con.transcript.all_lines(), stop)
         prep.meta.update(console_lines=len(con.transcript.lines))
-    Saved.of(prep.machine.name, parse_tap, outcome).save(prep.out)
+    Saved.of(prep.machine.name, work.parse_tap, outcome).save(prep.out)
     return outcome
 
 
-def _run_all(con, commands, opts, deadline, done, progress):
-    """Each command in turn into `done`; (Stop, why) if the run ended before the last, else None."""
+def _run_all(con, commands, opts, done, progress):
+    """Each command in turn into `done`; (Stop, why) if the run ended before the last, else None.
+    `done` is filled as they finish: the console may raise in the middle of one."""
+    deadline = con.started + opts.timeout   # --timeout is the whole boot's, from QEMU's start
     for name, line in commands:
         left = deadline - time.monotonic()
         if left <= 0:

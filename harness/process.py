@@ -64,7 +64,7 @@ def environment(extra=None, c_locale=False):
     return env
 
 
-def run(argv, cwd=None, input=None, env=None, timeout=None, let_finish=False):
+def run(argv, *, cwd=None, input=None, env=None, timeout=None, let_finish=False):
     """argv to completion, output captured; never raises on its exit status (127: not found).
 
     `env` adds to environment(); `timeout` raises TimeoutExpired with the child killed;

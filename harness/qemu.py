@@ -10,7 +10,7 @@ def kernel_cmdline(machine, mode="batch", extra=""):
     return f"{line} {extra}".strip()
 
 
-def command(machine, kernel, initrd, accel, mode="batch", append=""):
+def command(machine, kernel, initrd, accel, mode="batch"):
     """argv for qemu-system-*. A panic ends QEMU at once (panic=-1, -no-reboot)."""
     kvm = accel == "kvm"
     argv = [machine.qemu, "-machine", machine.kvm_machine if kvm else machine.machine,
@@ -19,7 +19,7 @@ def command(machine, kernel, initrd, accel, mode="batch", append=""):
             "-nodefaults", "-display", "none", "-no-reboot",
             "-serial", "mon:stdio" if mode == "shell" else "stdio",
             "-kernel", str(kernel), "-initrd", str(initrd),
-            "-append", kernel_cmdline(machine, mode, append)]
+            "-append", kernel_cmdline(machine, mode)]
     return argv
 
 

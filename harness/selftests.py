@@ -21,13 +21,15 @@ def ksft(tree):
     return Path(tree) / "tools" / "testing" / "selftests"
 
 
-def build(machine, tree, build_dir, log, progress=None):
-    """Build every selftest for the guest, or take them from the cache; their paths in run order."""
+def build(site, log, progress=None):
+    """Build every selftest for the guest against the uapi headers at `site` (kbuild.Site), or take
+    them from the cache; their paths in run order."""
+    machine = site.machine
     names = programs()
-    digest = selftestcache.key(machine, tree, headers(build_dir))
+    digest = selftestcache.key(machine, site.tree, headers(site.build_dir))
     binaries = selftestcache.lookup(machine, digest, names)
     if binaries is None:
-        binaries = _make(machine, tree, build_dir, log, names)
+        binaries = _make(site, log, names)
         selftestcache.store(machine, digest, binaries)
         how = "built"
     else:
@@ -37,22 +39,22 @@ def build(machine, tree, build_dir, log, progress=None):
     return binaries
 
 
-def _make(machine, tree, build_dir, log, names):
-    out = Path(build_dir) / "refpage-ci-selftests"
-    cmd = ["make", "-C", str(paths.SELFTESTS), f"OUT={out}", f"CC={machine.compiler()}",
-           f"ARCH={machine.name}", f"KHDR={headers(build_dir)}", f"KSFT={ksft(tree)}"]
+def _make(site, log, names):
+    out = Path(site.build_dir) / "refpage-ci-selftests"
+    cmd = ["make", "-C", str(paths.SELFTESTS), f"OUT={out}", f"CC={site.machine.compiler()}",
+           f"ARCH={site.machine.name}", f"KHDR={headers(site.build_dir)}", f"KSFT={ksft(site.tree)}"]
     _run(cmd, log, "selftests", Stage.SELFTESTS)
     return [out / name for name in names]
 
 
-def compile_user_test(machine, tree, build_dir, source, out_dir, log):
-    """Cross-compile a user's reproducer, static, against this kernel's uapi headers."""
+def compile_user_test(site, source, out_dir, log):
+    """Cross-compile a user's reproducer, static, against the uapi headers at `site` (kbuild.Site)."""
     source = Path(source)
     if not source.is_file():
         raise UserError(f"--test {source}: no such file; pass a C source file")
     binary = Path(out_dir) / source.stem
-    cmd = [machine.compiler(), "-O2", "-g", "-static", "-D_GNU_SOURCE", "-isystem",
-           str(headers(build_dir)), "-I", str(ksft(tree)), "-I", str(paths.SELFTESTS),
+    cmd = [site.machine.compiler(), "-O2", "-g", "-static", "-D_GNU_SOURCE", "-isystem",
+           str(headers(site.build_dir)), "-I", str(ksft(site.tree)), "-I", str(paths.SELFTESTS),
            "-o", str(binary), str(source)]
     _run(cmd, log, f"compile {source.name}", Stage.USER_TEST)
     return binary

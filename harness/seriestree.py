@@ -7,6 +7,9 @@ ignored files, so re-applying keeps them. A run holds the worktree shared from h
 until it exits; applying again takes it alone, so no build ever sees its sources change.
 """
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from scripts.series import ports
 from scripts.series.apply import apply_series
 from scripts.series.digest import series_digest
@@ -22,24 +25,36 @@ def branch(version):
 _in_use = {}  # lock path -> the open lock file: held shared until this process exits
 
 
+@dataclass(frozen=True)
+class Worktree:
+    """One base's worktree for a port's series: the base it is of, the port, where it is, the series'
+    branch in it; its lock and its series stamp lie beside it."""
+    base: Path
+    port: object                    # scripts.series.ports.Port
+    path: Path
+    branch: str
+
+    lock = property(lambda self: self.path.parent / f".{self.path.name}.lock")
+    stamp = property(lambda self: self.path.parent / f".{self.path.name}.series")
+
+
 def worktree(version, progress, port_name=None):
     """(path, port): the worktree of debian:<version> with the current series applied."""
     base = trees.default_tree(version, progress=progress)
     port = ports.choose(trees.kernel_version(base), port_name)
     name = f"series-{version}" + (f"-port-{port.name}" if port_name else "")
-    wt = paths.cache_dir() / "worktrees" / name
-    lock = wt.parent / f".{name}.lock"
-    if lock not in _in_use:
-        _in_use[lock] = _current(base, wt, port, name, lock, progress,
-                                 branch(version) if not port_name else f"{branch(version)}-{port.name}")
-    progress(f"series: {port.line()} applied in {wt}")
-    return wt, port
+    tree = Worktree(base, port, paths.cache_dir() / "worktrees" / name,
+                    branch(version) if not port_name else f"{branch(version)}-{port.name}")
+    if tree.lock not in _in_use:
+        _in_use[tree.lock] = _current(tree, progress)
+    progress(f"series: {port.line()} applied in {tree.path}")
+    return tree.path, port
 
 
-def _current(base, wt, port, name, lock, progress, branch_name):
-    """The worktree's lock, held shared, once the worktree carries the current series."""
-    stamp = wt.parent / f".{name}.series"
-    digest = series_digest(port.folder)
+def _current(tree, progress):
+    """The worktree's lock, held shared, once the worktree (a Worktree) carries the current series."""
+    wt, lock, stamp = tree.path, tree.lock, tree.stamp
+    digest = series_digest(tree.port.folder)
     wt.parent.mkdir(parents=True, exist_ok=True)
 
     def current():
@@ -54,7 +69,7 @@ def _current(base, wt, port, name, lock, progress, branch_name):
         shared.close()
         with _gate(lock), locks.held(lock, waiting=waiting):
             if not current():
-                _apply(base, wt, port, branch_name, progress)
+                _apply(tree.base, wt, tree.port, tree.branch, progress)
                 stamp.write_text(digest + "\n")
 
 

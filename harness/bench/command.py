@@ -76,7 +76,7 @@ def feature(args, progress):
     if not comparisons:
         raise UserError(f"bench: --only {', '.join(args.only)}: nothing of that runs on {arch}")
     opts = options(args, arch, tree_for(args, progress), args.out)
-    rep, outcome, prep = guest.run(opts, comparisons, args.runs, args.iterations, progress)
+    rep, outcome, prep = guest.run(opts, guest.Plan(tuple(comparisons), args.runs, args.iterations), progress)
     written = [report.write(rep, prep.out / "bench.json")]
     if args.json:
         written.append(report.write(rep, args.json))

@@ -1,5 +1,6 @@
 """The feature benchmark: the guest program built for the kernel, run N times in one boot, read back."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import buildlock, paths, pipeline, process, selftests, tree as trees
@@ -9,6 +10,16 @@ from scripts.bench import cases, report
 
 SOURCE = paths.SELFTESTS / "bench"
 GUEST_PATH = "/usr/bin/refpage_bench"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the feature benchmark measures (each comparison at each size) and how much: `runs` guest
+    commands in one boot, each `iterations` of every case."""
+    comparisons: tuple              # scripts.bench.cases.Comparison
+    runs: int
+    iterations: int
+    sizes: tuple = cases.SIZES
 
 
 def build_program(prep, progress):
@@ -44,14 +55,15 @@ def collect(outcome):
     return samples
 
 
-def run(opts, comparisons, runs, iterations, progress, sizes=cases.SIZES):
-    """Boot once, run the program `runs` times; returns (report, outcome, prepared)."""
+def run(opts, plan, progress):
+    """Boot once, run the program as the Plan says; returns (report, outcome, prepared)."""
+    runs, iterations = plan.runs, plan.iterations
     prep = pipeline.prepare(opts, "bench", progress)
     program = build_program(prep, progress)
-    specs = cases.specs_for(comparisons, sizes)
+    specs = cases.specs_for(plan.comparisons, plan.sizes)
     progress(f"bench: {len(specs)} cases x {runs} runs of {iterations} iterations")
-    outcome = pipeline.boot(prep, commands(specs, runs, iterations), opts, progress,
-                            extra=((GUEST_PATH, program),))
+    work = pipeline.Workload(tuple(commands(specs, runs, iterations)), files=((GUEST_PATH, program),))
+    outcome = pipeline.boot(prep, work, opts, progress)
     missing = next((m for r in outcome.results if (m := cases.missing_feature(r.output))), None)
     if missing:
         raise StageFailed(f"bench: {missing} (tree {prep.tree}); apply the series first "
@@ -63,4 +75,4 @@ def run(opts, comparisons, runs, iterations, progress, sizes=cases.SIZES):
             "kernel_version": trees.kernel_version(prep.tree), "commit": trees.head_commit(prep.tree),
             "tree": str(prep.tree), "runs": runs, "iterations": iterations,
             "started": prep.meta.data.get("started"), "boot_seconds": outcome.boot_seconds}
-    return report.build(collect(outcome), comparisons, meta, sizes), outcome, prep
+    return report.build(collect(outcome), plan.comparisons, meta, plan.sizes), outcome, prep

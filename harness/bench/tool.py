@@ -57,15 +57,16 @@ def cold_build(arch, tree, out, jobs, progress):
     folder = scratch_dir(f"{arch}-ours")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    site = kbuild.Site(machine, tree, folder)
     log = out / f"cold-{arch}.log"
     log.unlink(missing_ok=True)
     requests = config.load_requests(config.fragment_files(machine))
     try:
         with no_ccache():
             start = time.monotonic()
-            config.configure(machine, tree, folder, requests, trees.kernel_version(tree), log, progress)
+            config.configure(site, requests, trees.kernel_version(tree), log, progress)
             configured = time.monotonic()
-            build.build(machine, tree, folder, log, build.Engine(jobs), progress)
+            build.build(site, log, build.Engine(jobs), progress)
             done = time.monotonic()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -165,7 +166,7 @@ def edit_cycle(opts, tree, progress, only=None):
     with one_line_changed(tree):
         prep = pipeline.prepare(opts, "bench-edit", progress)
     programs = boots.selftest_commands(prep.selftests, *(only or (None, None)))
-    outcome = pipeline.boot(prep, programs, opts, progress)
+    outcome = pipeline.boot(prep, pipeline.Workload(tuple(programs)), opts, progress)
     total = time.monotonic() - start
     collected = results.collect(prep.machine.name, outcome)
     timings = prep.meta.data["timings"]

@@ -18,6 +18,13 @@ CONSOLE_ROW = "kernel console"
 RERUNS = 2
 
 
+@dataclass(frozen=True)
+class Kernel:
+    """One of the two kernels compared: prepared (pipeline.prepare), and the options it boots with."""
+    prep: object
+    opts: object
+
+
 @dataclass
 class Run:
     """One kernel's boot: label -> verdict.Side, and what KCIDB and the excerpts need."""
@@ -90,25 +97,25 @@ def regress_command(args):
     series_opts = replace(template, out=out / "series", tree=series_tree or args.tree)
     base = pipeline.prepare(base_opts, "regress", progress)
     series = pipeline.prepare(series_opts, "regress", progress)
+    kernels = {"base": Kernel(base, base_opts), "series": Kernel(series, series_opts)}
     present, not_run = _present(programs, base.tree, machine)
-    built = mmbuild.build(machine, base.tree, base.build_dir, binaries(present), base.out / "build.log", progress)
+    built = mmbuild.build(base.site, binaries(present), base.out / "build.log", progress)
     progress(f"regress: mm selftests {'from the cache' if built.cached else 'built'} in {built.folder}")
     not_run.update({p.label: f"does not build in {base.tree.name}: {built.failed[p.binary]}"
                     for p in present if p.binary in built.failed})
     runnable = [p for p in present if p.binary in built.binaries]
-    sides = {name: _run(prep, opts, runnable, built, progress)
-             for name, prep, opts in (("base", base, base_opts), ("series", series, series_opts))}
+    sides = {name: _run(kernel, runnable, built, progress) for name, kernel in kernels.items()}
     labels = [p.label for p in runnable] + [CONSOLE_ROW]
     comparison = verdict.compare(labels, sides["base"].sides, sides["series"].sides, not_run)
-    comparison = _confirmed(comparison, series, series_opts, runnable, built, progress)
-    meta = _meta(args, machine, base, series, sides, time.monotonic() - started)
+    comparison = _confirmed(comparison, kernels["series"], runnable, built, progress)
+    meta = _meta(args, machine, sides, time.monotonic() - started)
     _write(comparison, meta, out, args, machine)
     _write_kcidb(args, sides.values())
     return _print(comparison, sides, args, out, time.monotonic() - started)
 
 
-def _confirmed(comparison, series, opts, programs, built, progress):
-    """Each regressed program run RERUNS more times on the series kernel, each in a boot of its own
+def _confirmed(comparison, series, programs, built, progress):
+    """Each regressed program run RERUNS more times on the `series` Kernel, each in a boot of its own
     (series/rerun-N): a TCG guest on a busy host loses races a test did not mean to run."""
     regressed = set(comparison.regressed_programs())
     suspects = [p for p in programs if p.label in regressed]
@@ -118,18 +125,19 @@ def _confirmed(comparison, series, opts, programs, built, progress):
     for n in range(1, RERUNS + 1):
         progress(f"regress: running {', '.join(reruns)} again on the series ({n} of {RERUNS}) to tell a "
                  "regression from a flake")
-        run = _run(_elsewhere(series, series.out / f"rerun-{n}"), opts, suspects, built, progress)
+        run = _run(_elsewhere(series, series.prep.out / f"rerun-{n}"), suspects, built, progress)
         for label, sides in reruns.items():
             if label in run.sides:
                 sides.append(run.sides[label])
     return verdict.confirm(comparison, reruns)
 
 
-def _elsewhere(prep, out):
+def _elsewhere(kernel, out):
     """The same kernel and programs, its logs in `out`."""
     out.mkdir(parents=True, exist_ok=True)
+    prep = kernel.prep
     configured = replace(prep.built.configured, out=out)
-    return replace(prep, built=replace(prep.built, configured=configured))
+    return replace(kernel, prep=replace(prep, built=replace(prep.built, configured=configured)))
 
 
 def _present(programs, tree, machine):
@@ -143,19 +151,21 @@ def _present(programs, tree, machine):
     return present, not_run
 
 
-def _run(prep, opts, programs, built, progress):
-    """Boot `prep`, run the setup then every program; a guest that dies in one is booted again for
+def _run(kernel, programs, built, progress):
+    """Boot the Kernel, run the setup then every program; a guest that dies in one is booted again for
     the rest, so one crash does not leave the others unrun. Returns a Run."""
-    extra = tuple((f"{GUEST_DIR}/{b}", path) for b, path in built.binaries.items())
+    prep = kernel.prep
+    files = tuple((f"{GUEST_DIR}/{b}", path) for b, path in built.binaries.items())
     longest = max([p.timeout for p in programs] + [60])
-    opts = replace(opts, command_timeout=longest + 60, timeout=sum(p.timeout for p in programs) + 300)
+    opts = replace(kernel.opts, command_timeout=longest + 60, timeout=sum(p.timeout for p in programs) + 300)
     outcomes, pending = [], list(programs)
     while pending:
         if outcomes:
             (prep.out / "console.log").replace(prep.out / f"console-{len(outcomes)}.log")
         progress(f"regress: {prep.out.name} kernel {prep.kernel}: {len(pending)} programs")
-        outcome = pipeline.boot(prep, [("setup", SETUP)] + [(p.label, p.command(GUEST_DIR)) for p in pending],
-                                opts, progress, extra=extra)
+        work = pipeline.Workload((("setup", SETUP),) + tuple((p.label, p.command(GUEST_DIR)) for p in pending),
+                                 files=files)
+        outcome = pipeline.boot(prep, work, opts, progress)
         outcomes.append(outcome)
         ran = {res.name for res in _begun(outcome)} - {"setup"}
         if not outcome.error or not ran:
@@ -211,15 +221,16 @@ def _console_side(root, merged, outcomes):
     return verdict.Side(verdict.FAIL, root.reason, output=excerpt)
 
 
-def _meta(args, machine, base, series, sides, seconds):
-    def kernel(prep, outcome):
+def _meta(args, machine, sides, seconds):
+    def kernel(run):
+        prep, outcome = run.prep, run.outcome
         data = prep.meta.data
         return {"tree": str(prep.tree), "commit": data.get("commit"), "kernel_version": data.get("kernel_version"),
                 "series_port": data.get("series_port"), "build_dir": str(prep.build_dir),
                 "boot_seconds": outcome.boot_seconds, "logs": str(prep.out)}
     return {"command": "regress", "arch": machine.name, "tree": args.tree or trees.DEFAULT_NAME,
             "bug_patch": str(args.bug_patch) if args.bug_patch else None, "seconds": round(seconds, 1),
-            "base": kernel(base, sides["base"].outcome), "series": kernel(series, sides["series"].outcome)}
+            "base": kernel(sides["base"]), "series": kernel(sides["series"])}
 
 
 def _write(comparison, meta, out, args, machine):

@@ -52,18 +52,20 @@ def folder_for(machine, tree, key):
     return paths.cache_dir() / "regress-mm" / f"{tree_id(tree)}-{machine.name}-{key}"
 
 
-def build(machine, tree, build_dir, binaries, log, progress):
-    """Built for `binaries` (names): from the cache when their sources are unchanged."""
-    headers = selftests.headers(build_dir)
-    folder = folder_for(machine, tree, digest(machine, tree, headers, binaries))
+def build(site, binaries, log, progress):
+    """Built for `binaries` (names) against the uapi headers at `site` (kbuild.Site): from the cache
+    when their sources are unchanged."""
+    machine, tree = site.machine, site.tree
+    folder = folder_for(machine, tree, digest(machine, tree, selftests.headers(site.build_dir), binaries))
     with buildlock.held(folder.parent, progress):
         if (folder / MANIFEST).is_file():
             return _load(folder, cached=True)
-        _make(machine, tree, headers, binaries, folder, log, progress)
+        _make(site, binaries, folder, log, progress)
     return _load(folder, cached=False)
 
 
-def _make(machine, tree, headers, binaries, folder, log, progress):
+def _make(site, binaries, folder, log, progress):
+    machine, tree, headers = site.machine, site.tree, selftests.headers(site.build_dir)
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:

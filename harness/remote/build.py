@@ -41,13 +41,13 @@ def build_on(host, configured, remote_opts, jobs, progress):
         s.put(c.build_dir / ".config", layout.sent_config)
         cc = commands.compiler_line(c.machine, facts.get("tool:ccache") == "yes")
         jobs = jobs or int(facts.get("cpus", "1")) + 1
-        timed("make", _make, s, host, commands.build(layout, c.machine, snap.commit, snap.label, jobs, cc),
-              log, progress, (layout.src, c.tree))
+        timed("make", _make, s, commands.build(layout, c.machine, snap, jobs, cc), log, progress,
+              (layout.src, c.tree))
         dest = artifacts_dir(c.build_dir)
         with buildlock.held(dest, progress):
             timed("fetch", transfer.fetch_artifacts, s, layout, dest)
-    _verify(host, c, dest)
     built = Built(c, dest / c.machine.image, dest)
+    _verify(host, built)
     seconds = time.monotonic() - started
     c.meta.update(build_host=host.label, remote_build_dir=layout.build_dir, remote_ref=ref,
                   remote_commit=snap.commit, remote_working_state=snap.dirty,
@@ -83,9 +83,10 @@ def _require(host, findings):
         raise HostFailed(host, f"{missing[0].what.split(': ', 1)[-1]} missing: {missing[0].fix}{more}")
 
 
-def _make(session, host, command, log, progress, where=None):
-    """Run the build script; a compile error's lines name the local tree's files (`where`: the host's
-    checkout and the local tree)."""
+def _make(session, command, log, progress, where=None):
+    """Run the build script on the session's host; a compile error's lines name the local tree's files
+    (`where`: the host's checkout and the local tree)."""
+    host = session.host
     started, steps = time.monotonic(), 0
 
     def on_line(line):
@@ -114,12 +115,11 @@ def _make(session, host, command, log, progress, where=None):
         raise HostFailed(host, f"the build script failed (exit {res.exited}): {last}; log: {log}")
 
 
-def _verify(host, configured, dest):
+def _verify(host, built):
     """The host's olddefconfig must have kept every requested symbol."""
-    c = configured
-    if not (dest / c.machine.image).is_file():
-        raise HostFailed(host, f"no {c.machine.image} came back")
+    if not built.kernel.is_file():
+        raise HostFailed(host, f"no {built.machine.image} came back")
     try:
-        config.verify(c.machine, c.tree, dest / ".config", c.requests, trees.kernel_version(c.tree))
+        config.verify(built.site, built.requests, trees.kernel_version(built.tree))
     except StageFailed as exc:
         raise StageFailed(f"on {host.label}: {exc}", exc.detail) from None

@@ -65,17 +65,21 @@ def push_url(host, layout):
     return f"ssh://{user}{hostname}{port}{layout.git}"
 
 
-def build(layout, machine, commit, label, jobs, cc):
-    """Under the tree's lock: check out `commit`, take a changed .config through olddefconfig, make, pack."""
+def build(layout, machine, snap, jobs, cc):
+    """Under the tree's lock: check out the snapshot's commit, take a changed .config through olddefconfig,
+    make, pack."""
+    commit = snap.commit
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
         raise ValueError(f"not a full commit id: {commit!r}")
+    site = kbuild.Site(machine, layout.src, layout.build_dir)  # the host's checkout and folder
+
     def make(*targets, jobs=None):
-        argv = kbuild.make_command(machine, layout.src, layout.build_dir, *targets, jobs=jobs, cc=cc)
+        argv = kbuild.make_command(site, *targets, jobs=jobs, cc=cc)
         return f"{{ {line(*argv)} || exit {MAKE_FAILED}; }}"
 
     worktree = line("git", "-C", layout.git, "worktree", "add", "-q", "--detach", layout.src, commit)
     script = chain(
-        line("echo", f"remote: {label} at {commit[:12]} for {machine.name} in {layout.src}"),
+        line("echo", f"remote: {snap.label} at {commit[:12]} for {machine.name} in {layout.src}"),
         f"{{ test -e {shlex.quote(layout.src + '/.git')} || "
         f"{{ {line('git', '-C', layout.git, 'worktree', 'prune')} && {worktree}; }}; }}",
         line("git", "-C", layout.src, "checkout", "-q", "--force", "--detach", commit),

@@ -27,13 +27,14 @@ class Tagged:
             self.progress.status(self.prefix + message)
 
 
-def run(jobs, hosts, on_host, here, fallback, progress):
-    """Build every `(name, item)` of `jobs`: on_host(host, item, progress) or here(item, progress).
+def run(jobs, remote_opts, on_host, here, progress):
+    """Build every `(name, item)` of `jobs`: on_host(host, item, progress) on the hosts of `remote_opts`
+    (options.RemoteOptions), or here(item, progress) when it says to fall back.
 
     Returns when every build has ended: what each build returned, in the
     order of `jobs`; or raises the first error, after saying the others.
     """
-    return _Scheduler(hosts, on_host, here, fallback, progress).run(jobs)
+    return _Scheduler(remote_opts.hosts, on_host, here, remote_opts.fallback_local, progress).run(jobs)
 
 
 class _Scheduler:

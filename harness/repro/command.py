@@ -84,9 +84,9 @@ def repro_command(args):
     wall = time.monotonic() - started
     _write_json(out / "repro.json", reports, args.arch, wall, ctx.shared)
     if args.kcidb:
-        doc = kcidb_report.document(args.kcidb_origin, reports, out, args.arch, before.head,
-                                    args.tree or trees.DEFAULT_NAME, port,
-                                    lambda r: ctx.bug_patch or r.bug.patch(port.folder))
+        checkout = kcidb_report.Checkout(before.head, args.tree or trees.DEFAULT_NAME, port,
+                                         lambda r: ctx.bug_patch or r.bug.patch(port.folder))
+        doc = kcidb_report.document(args.kcidb_origin, reports, out, args.arch, checkout)
         print(f"kcidb: {len(doc['tests'])} tests in {kcidb.write(args.kcidb, doc)}", file=sys.stderr)
     if args.all or len(reports) > 1:
         print(table.render(reports, args.arch, wall, ctx.shared))

@@ -2,12 +2,23 @@
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import kcidb
 
 from .catalogue import APPLY
 from .verdict import SKIPPED
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """What every half was checked out from: the base commit and the tree's name under the series,
+    the series' port, and bug_patch(report), the patch file a bug half adds on top."""
+    base_commit: str
+    tree_name: str
+    port: object            # scripts.series.ports.Port
+    bug_patch: object
 
 
 def half_folder(out, report, half_name, arch):
@@ -40,17 +51,18 @@ def _objects(origin, report, half_name, half, ctx):
         bu = dict(bu, id=f"{co['id']}-{ctx['arch']}-nobuild", status="SKIP",
                   comment="nothing built for this half: series apply and export only")
     console = folder / "console.log"
-    te = kcidb.test(origin, bu["id"], meta, f"repro.{kcidb.path_word(report.id)}.{half_name}", _status(half),
+    path = f"repro.{kcidb.path_word(report.id)}.{half_name}"
+    te = kcidb.test(kcidb.Run(origin, bu["id"], meta), path, _status(half),
                     comment=half.text, log=half.detail, log_url=kcidb.url(console) if console.is_file() else None,
                     duration=round(half.seconds, 2),
                     misc={"state": half.state, "kind": report.bug.kind, "test": report.bug.test or ""})
     return co, bu, te
 
 
-def document(origin, reports, out, arch, base_commit, tree_name, port, bug_patch):
-    """bug_patch(report) -> the patch file its bug half added to the series."""
-    ctx = {"out": out, "arch": arch, "commit": base_commit, "tree_name": tree_name, "port": port.name,
-           "patches": port_patches(port), "bug_patch": bug_patch,
+def document(origin, reports, out, arch, checkout):
+    """Each report's two halves, their folders under `out`, as of `checkout` (a Checkout)."""
+    ctx = {"out": out, "arch": arch, "commit": checkout.base_commit, "tree_name": checkout.tree_name,
+           "port": checkout.port.name, "patches": port_patches(checkout.port), "bug_patch": checkout.bug_patch,
            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     parts = [_objects(origin, r, name, half, ctx) for r in reports
              for name, half in (("bug", r.bug_half), ("fixed", r.fixed_half))]

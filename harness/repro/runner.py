@@ -121,7 +121,7 @@ def _bug_half(bug, scratch, fixed, ctx):
     if bug.kind == BUILD:
         return verdict.build_bug_half(None)
     _check_program(prep)
-    outcome = pipeline.boot(prep, [(bug.test, bug.command())], opts, ctx.progress)
+    outcome = pipeline.boot(prep, pipeline.Workload(((bug.test, bug.command()),)), opts, ctx.progress)
     result = outcome.results[0] if outcome.results else None
     return verdict.bug_half(bug.test, result, outcome.error, outcome.console)
 
@@ -169,7 +169,8 @@ def _fixed_group(group, variant, scratch, fixed, ctx):
         ctx.shared.append((f"fixed build on {label}", built))
         return
     _check_program(prep)
-    outcome = pipeline.boot(prep, [(r.bug.test, r.bug.command()) for r in runtime], opts, ctx.progress)
+    work = pipeline.Workload(tuple((r.bug.test, r.bug.command()) for r in runtime))
+    outcome = pipeline.boot(prep, work, opts, ctx.progress)
     by_name = {res.name: res for res in outcome.results}
     stray = _stray_splats(outcome)
     for r in runtime:

@@ -67,7 +67,7 @@ def test_the_config_step_takes_its_base_config_and_its_make_arch(images):
     files = config.fragment_files(m)
     assert files == [images / "common.config", images / "riscv64" / "base.config"]
     assert "SERIAL_8250_CONSOLE" in {r.name for r in config.load_requests(files)}
-    cmd = kbuild.make_command(m, "/t", "/b", "olddefconfig")
+    cmd = kbuild.make_command(kbuild.Site(m, "/t", "/b"), "olddefconfig")
     assert "ARCH=riscv" in cmd and "CROSS_COMPILE=riscv64-linux-gnu-" in cmd
 
 

@@ -37,10 +37,10 @@ def test_settings_key_by_compiler_content_and_keep_each_builds_log(tmp_path):
 
 def test_host_programs_compile_through_ccache_here_only(monkeypatch):
     from harness import kbuild, machine as machines
-    m = machines.load("arm64")
+    m = kbuild.Site(machines.load("arm64"), "/t", "/b")
     monkeypatch.setattr(ccache, "available", lambda: True)
-    assert "HOSTCC=ccache gcc" in kbuild.make_command(m, "/t", "/b", "Image")
-    assert "HOSTCC=ccache gcc" not in kbuild.make_command(m, "/t", "/b", "Image", distcc=object())
-    assert "HOSTCC=ccache gcc" not in kbuild.make_command(m, "/t", "/b", "Image", cc="gcc-12")
+    assert "HOSTCC=ccache gcc" in kbuild.make_command(m, "Image")
+    assert "HOSTCC=ccache gcc" not in kbuild.make_command(m, "Image", distcc=object())
+    assert "HOSTCC=ccache gcc" not in kbuild.make_command(m, "Image", cc="gcc-12")
     monkeypatch.setattr(ccache, "available", lambda: False)
-    assert not any(a.startswith("HOSTCC=") for a in kbuild.make_command(m, "/t", "/b", "Image"))
+    assert not any(a.startswith("HOSTCC=") for a in kbuild.make_command(m, "Image"))

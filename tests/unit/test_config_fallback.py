@@ -7,7 +7,7 @@ from pathlib import Path
 import kconfiglib
 import pytest
 
-from harness import config, machine as machines
+from harness import config, kbuild, machine as machines
 from harness.errors import StageFailed
 
 DATA = Path(__file__).parent.parent / "data" / "kconfig"
@@ -27,11 +27,11 @@ def x86():
 
 def kernel_keeping(*names):
     """A stand-in for the kernel's allnoconfig + olddefconfig that keeps only `names` of the fragment."""
-    def make(machine, tree, build_dir, log, target, *extra):
+    def make(site, log, target, *extra):
         if target == "allnoconfig":
             fragment = Path(extra[0].split("=", 1)[1]).read_text()
             kept = [line for line in fragment.splitlines() if re.match(rf"CONFIG_({'|'.join(names)})=", line)]
-            (Path(build_dir) / ".config").write_text("".join(line + "\n" for line in kept))
+            (Path(site.build_dir) / ".config").write_text("".join(line + "\n" for line in kept))
     return make
 
 
@@ -53,7 +53,8 @@ def test_neither_kconfiglib_nor_the_layer_reads_it(tree, x86):
 def test_the_config_step_goes_on(tree, x86, tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_make", kernel_keeping("FOO", "BAR"))
     lines = []
-    dotconfig = config.configure(x86, tree, tmp_path / "build", REQUESTS, "7.3.0", tmp_path / "log", lines.append)
+    site = kbuild.Site(x86, tree, tmp_path / "build")
+    dotconfig = config.configure(site, REQUESTS, "7.3.0", tmp_path / "log", lines.append)
     assert dotconfig.read_text() == "CONFIG_FOO=y\nCONFIG_BAR=y\n"
     assert len(warnings(lines)) == 1
 
@@ -61,8 +62,9 @@ def test_the_config_step_goes_on(tree, x86, tmp_path, monkeypatch):
 def test_a_request_that_did_not_stick_is_explained_from_the_dotconfig(tree, x86, tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_make", kernel_keeping("FOO"))
     lines = []
+    site = kbuild.Site(x86, tree, tmp_path / "build")
     with pytest.raises(StageFailed, match="did not stick") as failed:
-        config.configure(x86, tree, tmp_path / "build", REQUESTS, "7.3.0", tmp_path / "log", lines.append)
+        config.configure(site, REQUESTS, "7.3.0", tmp_path / "log", lines.append)
     assert failed.value.detail == ("CONFIG_BAR=y (frag:2) not set (absent from .config: not in this tree, "
                                    "or hidden by unmet dependencies); the dependency explanation is unavailable")
     assert len(warnings(lines)) == 1

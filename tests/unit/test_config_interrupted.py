@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness import config, machine as machines
+from harness import config, kbuild, machine as machines
 
 REQUESTS = [config.Request("FOO", "y", "frag:1")]
 
@@ -14,12 +14,13 @@ def test_a_config_interrupted_between_its_makes_leaves_no_stamp(tmp_path, monkey
     # a finished config of these requests whose .config went away: the makes run again
     (build / config.STAMP).write_text(config.config_hash(machine, REQUESTS))
 
-    def make(machine, tree, build_dir, log, target, *extra):
+    def make(site, log, target, *extra):
         if target == "olddefconfig":
             raise KeyboardInterrupt
-        (build_dir / ".config").write_text("# allnoconfig alone\n")
+        (site.build_dir / ".config").write_text("# allnoconfig alone\n")
     monkeypatch.setattr(config, "_make", make)
     monkeypatch.setattr(config, "readable_kconfig", lambda *a, **k: None)
+    site = kbuild.Site(machine, tmp_path, build)
     with pytest.raises(KeyboardInterrupt):
-        config.configure(machine, tmp_path, build, REQUESTS, "6.12", tmp_path / "log", progress=lambda _: None)
+        config.configure(site, REQUESTS, "6.12", tmp_path / "log", progress=lambda _: None)
     assert not (build / config.STAMP).exists()

@@ -6,7 +6,7 @@ import tarfile
 
 import pytest
 
-from harness import machine as machines, metadata, pipeline
+from harness import kbuild, machine as machines, metadata, pipeline
 from harness.phases import Built, Configured, Prepared
 from harness.remote import build as remote_build
 from harness.remote.hostspec import HostSpec
@@ -33,7 +33,7 @@ def configured(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     meta = metadata.Metadata(out, config_hash="abc")
-    return Configured(ARM64, tmp_path / "linux", build_dir, out, tmp_path / "busybox", meta)
+    return Configured(kbuild.Site(ARM64, tmp_path / "linux", build_dir), out, tmp_path / "busybox", meta)
 
 
 def test_no_phase_value_can_be_rewritten(tmp_path):
@@ -104,7 +104,7 @@ def test_prepare_builds_the_selftests_against_the_fetched_headers(tmp_path, host
     monkeypatch.setattr(pipeline, "configure", lambda opts, command, progress: c)
     against = []
     monkeypatch.setattr(pipeline.selftests, "build",
-                        lambda machine, tree, build_dir, log, progress: against.append(build_dir) or [tree / "t"])
+                        lambda site, log, progress: against.append(site.build_dir) or [site.tree / "t"])
     opts = pipeline.Options(arch="arm64", remote=RemoteOptions((HOST,)))
     prep = pipeline.prepare(opts, "build", Quiet())
     fetched = remote_build.artifacts_dir(c.build_dir)

@@ -8,6 +8,7 @@ import pytest
 from harness import machine as machines
 from harness.remote import commands, layout
 from harness.remote.hostspec import HostSpec
+from harness.remote.snapshot import Snapshot
 
 EVIL = ["x;touch${IFS}/tmp/pwned", "x$(touch /tmp/pwned)", "x`id`", "a b'c\"d", "-rf", "*", "$HOME", "\\n"]
 SHA = "2db5b68d2e6f396f032f33650f87b62c74c472d2"
@@ -27,7 +28,7 @@ def test_a_word_reaches_the_remote_shell_as_it_was(word, tmp_path):
 def test_the_build_script_keeps_an_evil_branch_and_tree_as_single_words():
     lay = layout.Layout("/srv/r", "t;rm", "arm64-abc")
     label = "x;touch${IFS}/tmp/pwned`id`$(id)"
-    line = commands.build(lay, machines.load("arm64"), SHA, label, 3, "ccache aarch64-linux-gnu-gcc")
+    line = commands.build(lay, machines.load("arm64"), Snapshot(SHA, label, False), 3, "ccache aarch64-linux-gnu-gcc")
     probe, locked = line.split("}; ", 1)
     assert shlex.split(probe) == ["{", "flock", "-n", "/srv/r/trees/.t;rm.lock", "true", "||", "echo",
                                   "remote: waiting for another build of this tree there;"]
@@ -42,7 +43,7 @@ def test_the_build_script_keeps_an_evil_branch_and_tree_as_single_words():
 def test_the_echoed_label_runs_nothing(tmp_path):
     label = f"x;touch${{IFS}}{tmp_path}/pwned;`touch {tmp_path}/p2`$(touch {tmp_path}/p3)"
     lay = layout.Layout("/nonexistent", "t", "arm64-abc")
-    script = shlex.split(commands.build(lay, machines.load("arm64"), SHA, label, 3, "gcc"))[-1]
+    script = shlex.split(commands.build(lay, machines.load("arm64"), Snapshot(SHA, label, False), 3, "gcc"))[-1]
     first = script.split(" && ")[0]
     assert sh(first).stdout.startswith(f"remote: {label} at ")
     assert not list(tmp_path.iterdir())
@@ -52,7 +53,7 @@ def test_only_full_commit_ids_are_built():
     lay = layout.Layout("/srv/r", "t", "arm64-abc")
     for bad in ("HEAD", SHA[:12], SHA + ";id", "--orphan"):
         with pytest.raises(ValueError):
-            commands.build(lay, machines.load("arm64"), bad, "b", 3, "gcc")
+            commands.build(lay, machines.load("arm64"), Snapshot(bad, "b", False), 3, "gcc")
 
 
 def test_the_default_folder_is_the_hosts_cache_or_its_override(tmp_path):

@@ -127,7 +127,7 @@ class FakeSession:
     """Replays a remote command's output and status (the real one is in the e2e tests)."""
 
     def __init__(self, output, exited):
-        self.output, self.exited = output, exited
+        self.output, self.exited, self.host = output, exited, H
 
     def run(self, command, stream=None):
         stream.write(self.output)
@@ -146,7 +146,7 @@ def test_make_failing_there_is_a_build_failure_with_the_compilers_lines(tmp_path
     out = ("  CC      mm/refpage.o\n/srv/r/trees/t/mm/refpage.c:9:25: error: expected expression before ';' "
            "token\n    9 | int x = ;\n")
     with pytest.raises(StageFailed) as exc:
-        remote_build._make(FakeSession(out, commands.MAKE_FAILED), H, "make", log, Said(),
+        remote_build._make(FakeSession(out, commands.MAKE_FAILED), "make", log, Said(),
                            ("/srv/r/trees/t", "/home/me/linux"))
     assert str(exc.value) == f"build: make failed on me@big-box; full log: {log}"
     assert exc.value.detail.splitlines()[0] == ("/home/me/linux/mm/refpage.c:9:25: error: expected expression "
@@ -157,13 +157,13 @@ def test_make_failing_there_is_a_build_failure_with_the_compilers_lines(tmp_path
 def test_anything_else_failing_there_is_the_hosts_failure(tmp_path):
     with pytest.raises(HostFailed, match=r"build host me@big-box: the build script failed \(exit 127\): "
                                          r"sh: 1: flock: not found; log: "):
-        remote_build._make(FakeSession("sh: 1: flock: not found\n", 127), H, "flock x", tmp_path / "l", Said())
+        remote_build._make(FakeSession("sh: 1: flock: not found\n", 127), "flock x", tmp_path / "l", Said())
 
 
 def test_the_hosts_progress_lines_are_shown(tmp_path):
     said = Said()
     remote_build._make(FakeSession("remote: waiting for another build of this tree there\n  CC      mm/x.o\n", 0),
-                       H, "make", tmp_path / "l", said)
+                       "make", tmp_path / "l", said)
     assert said[0] == "build: remote: waiting for another build of this tree there"
     assert "1 steps  CC      mm/x.o" in said[1]
 

@@ -8,6 +8,7 @@ from harness.errors import StageFailed, UserError
 from harness.remote import schedule
 from harness.remote.errors import HostFailed
 from harness.remote.hostspec import HostSpec
+from harness.remote.options import RemoteOptions
 
 A, B = HostSpec("a"), HostSpec("b")
 
@@ -44,7 +45,8 @@ class Builds:
 
 def run(builds, hosts, arches=("arm64", "x86_64"), fallback=False):
     said = Said()
-    builds.results = schedule.run([(a, a) for a in arches], hosts, builds.on_host, builds.here, fallback, said)
+    builds.results = schedule.run([(a, a) for a in arches], RemoteOptions(tuple(hosts), fallback_local=fallback),
+                                  builds.on_host, builds.here, said)
     return said
 
 
@@ -97,7 +99,7 @@ def test_when_every_host_failed_the_rest_is_built_here_or_refused():
     assert builds.where == {"arm64": "here", "x86_64": "here"}
     said = Said()
     with pytest.raises(HostFailed, match="build host a: down; --fallback-local builds arm64 here"):
-        schedule.run([("arm64", 1), ("x86_64", 2)], [A], Builds(fail=fail).on_host, None, False, said)
+        schedule.run([("arm64", 1), ("x86_64", 2)], RemoteOptions((A,)), Builds(fail=fail).on_host, None, said)
     assert any("x86_64 was not built: every build host failed" in line for line in said)
 
 

@@ -26,8 +26,8 @@ def test_each_id_has_a_bug_and_a_fixed_test_on_its_own_build(tmp_path):
                IdReport(catalogue.lookup("RT-semicolon"), Half(REPRODUCED, "reproduced: compiler error", 9.0),
                         Half(NOT_FIXED, "NOT fixed: did not build", 5.0)),
                IdReport(catalogue.lookup("RT-no-apply"), Half(SKIPPED, "skipped"), Half(SKIPPED, "skipped"))]
-    doc = kcidb_report.document("refpage_ci", reports, tmp_path, "arm64", "b" * 40, "debian:6.12", port,
-                                lambda r: r.bug.patch(port.folder))
+    checkout = kcidb_report.Checkout("b" * 40, "debian:6.12", port, lambda r: r.bug.patch(port.folder))
+    doc = kcidb_report.document("refpage_ci", reports, tmp_path, "arm64", checkout)
     schema.LATEST.validate_exactly(doc)
     tests = {t["path"]: t for t in doc["tests"]}
     assert {p: t["status"] for p, t in tests.items()} == {

@@ -13,8 +13,9 @@ def _setup(tmp_path, monkeypatch, applied):
 
 def _current(wt, lock, digest, monkeypatch, said):
     monkeypatch.setattr(seriestree, "series_digest", lambda folder: digest)
-    return seriestree._current(None, wt, type("Port", (), {"folder": digest})(), "series-x", lock,
-                               said.append, "b")
+    assert seriestree.Worktree(None, None, wt, "b").lock == lock
+    return seriestree._current(seriestree.Worktree(None, type("Port", (), {"folder": digest})(), wt, "b"),
+                               said.append)
 
 
 def test_a_run_keeps_the_worktree_until_it_is_done_and_a_reapply_waits(tmp_path, monkeypatch):
@@ -27,7 +28,7 @@ def test_a_run_keeps_the_worktree_until_it_is_done_and_a_reapply_waits(tmp_path,
     done = threading.Event()
     monkeypatch.setattr(seriestree, "series_digest", lambda folder: "two")
     worker = threading.Thread(target=lambda: (seriestree._current(
-        None, wt, type("Port", (), {"folder": "two"})(), "series-x", lock, said.append, "b").close(),
+        seriestree.Worktree(None, type("Port", (), {"folder": "two"})(), wt, "b"), said.append).close(),
         done.set()))
     worker.start()
     time.sleep(0.5)
