@@ -19,6 +19,7 @@ from harness.errors import StageFailed, UserError
 from scripts.series import amfail, apply as applying
 from scripts.series.digest import digest, series_digest  # noqa: F401 (repro's keys)
 from scripts.series.git import Git
+from scripts.series.route import Route
 
 REF_PREFIX = "refs/refpage-ci/repro/"
 APPLY_BRANCH = "refpage-ci/repro-apply"  # lives only while `series apply` or export runs
@@ -110,7 +111,8 @@ class Scratch:
         self._detach(git, self.head)
         self._drop_apply_branch(git)  # a killed run may have left it
         try:
-            result = applying.apply_series(git.tree, patches_dir, APPLY_BRANCH, progress=self.progress, git=git)
+            result = applying.apply_series(git.tree, Route(patches_dir, APPLY_BRANCH), progress=self.progress,
+                                           git=git)
             sha = result.tip if not result.already else self.head
         finally:
             self._drop_apply_branch(git)
@@ -156,7 +158,7 @@ class Scratch:
         self._drop_apply_branch(git)
         error = None
         try:
-            applying.apply_series(git.tree, patches_dir, APPLY_BRANCH, progress=lambda _: None, git=git)
+            applying.apply_series(git.tree, Route(patches_dir, APPLY_BRANCH), progress=lambda _: None, git=git)
         except StageFailed as exc:
             error = exc
         finally:

@@ -21,6 +21,7 @@ from harness.errors import StageFailed, UserError
 
 from . import apply as applying, selftests
 from .git import Git, run
+from .route import Route
 
 _FINDING = re.compile(r"^(?:(?P<file>[^:\s][^:]*):(?P<line>\d+): )?(?P<kind>ERROR|WARNING|CHECK): (?P<msg>.*)$")
 _TOTAL = re.compile(r"^total: (\d+) errors, (\d+) warnings, (?:(\d+) checks, )?(\d+) lines checked", re.M)
@@ -121,7 +122,7 @@ def prepare_worktree(user_git, wt, progress=print):
 
 def commits_to_check(git, patches_dir, progress):
     """Apply the series in the worktree; (sha, subject) of every commit it made, oldest first."""
-    result = applying.apply_series(git.tree, patches_dir, CHECK_BRANCH, progress=progress, git=git)
+    result = applying.apply_series(git.tree, Route(patches_dir, CHECK_BRANCH), progress=progress, git=git)
     if not result.already:
         return [(sha, subject) for sha, subject, _ in result.commits]
     subjects = applying.expected_subjects(patches_dir, applying.seriesfile.load(patches_dir))

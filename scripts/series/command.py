@@ -7,6 +7,7 @@ from harness.errors import StageFailed, UserError
 
 from . import apply as applying, ports
 from .git import Git
+from .route import Route
 
 
 def register(subparsers):
@@ -106,7 +107,7 @@ def _port(args, tree, recorded=False, say=print):
 def apply_command(args):
     tree = resolve_tree(args.tree)
     port = _port(args, tree)
-    applying.apply_series(tree, port.folder, args.branch)
+    applying.apply_series(tree, Route(port.folder, args.branch))
     if not args.patches:
         Git(tree)("config", port_key(args.branch), port.name)
     return 0
@@ -124,7 +125,7 @@ def export_command(args):
 def refresh_command(args):
     from .refresh import refresh
     tree = resolve_tree(args.tree)
-    refresh(Git(tree), _port(args, tree, recorded=True).folder, args.branch, args.base)
+    refresh(Git(tree), Route(_port(args, tree, recorded=True).folder, args.branch), args.base)
     return 0
 
 
