@@ -170,13 +170,13 @@ class Scratch:
     def export_base_commit(self, fixed, patches_dir, out):
         """Export the fixed series (`series export`) and return the cover letter's base-commit: line."""
         from scripts.series import cover
-        from scripts.series.export import export
+        from scripts.series.export import Posting, export
         git = self.worktree("apply")
         self._detach(git, fixed)
         version = max(v.version for v in cover.load_changelog(patches_dir).versions)
         git.must("branch", "-f", APPLY_BRANCH, fixed)
         try:
-            letter, _, _, _ = export(git, patches_dir, version, out, APPLY_BRANCH, base=self.head,
+            letter, _, _, _ = export(git, Route(patches_dir, APPLY_BRANCH), Posting(version, out), base=self.head,
                                      progress=lambda _: None)
         finally:
             self._drop_apply_branch(git)

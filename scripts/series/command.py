@@ -114,11 +114,11 @@ def apply_command(args):
 
 
 def export_command(args):
-    from .export import export
+    from .export import Posting, export
     out = args.out or Path("out") / f"series-v{args.version}"
     tree = resolve_tree(args.tree)
-    export(Git(tree), _port(args, tree, recorded=True).folder, args.version, out, args.branch, args.base,
-           bench=args.bench)
+    export(Git(tree), Route(_port(args, tree, recorded=True).folder, args.branch),
+           Posting(args.version, out, tuple(args.bench)), args.base)
     return 0
 
 
