@@ -136,9 +136,8 @@ def check_command(args):
     from . import check
     arches = args.arch or machines.known_arches()
     tree = resolve_tree(args.tree)
-    reports = check.check(tree, _port(args, tree).folder, arches,
-                          build_one=None if args.no_build else commitbuild.build_one,
-                          build_commits=args.build_commits, progress=Progress())
+    builds = None if args.no_build else check.Builds(commitbuild.build_one, tuple(arches), args.build_commits)
+    reports = check.check(tree, _port(args, tree).folder, builds, progress=Progress())
     text = check.summary(reports)
     bad = [r for r in reports if not r.ok]
     if bad:
