@@ -14,6 +14,7 @@ from scripts.series import ports
 from scripts.series.apply import apply_series
 from scripts.series.digest import series_digest
 from scripts.series.git import Git
+from scripts.series.route import Route
 
 from . import lock as locks, paths, tree as trees
 
@@ -84,7 +85,7 @@ def _apply(base, wt, port, branch_name, progress):
     _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
     _git(wt, "clean", "-fdq")
     _git(wt, "branch", "-D", branch_name, check=False)
-    apply_series(wt, port.folder, branch_name, progress=progress)
+    apply_series(wt, Route(port.folder, branch_name), progress=progress)
 
 
 def _git(tree, *args, check=True):

@@ -19,6 +19,7 @@ from harness.errors import StageFailed, UserError
 from scripts.series import amfail, apply as applying
 from scripts.series.digest import digest, series_digest  # noqa: F401 (repro's keys)
 from scripts.series.git import Git
+from scripts.series.route import Route
 
 REF_PREFIX = "refs/refpage-ci/repro/"
 APPLY_BRANCH = "refpage-ci/repro-apply"  # lives only while `series apply` or export runs
@@ -110,7 +111,8 @@ class Scratch:
         self._detach(git, self.head)
         self._drop_apply_branch(git)  # a killed run may have left it
         try:
-            result = applying.apply_series(git.tree, patches_dir, APPLY_BRANCH, progress=self.progress, git=git)
+            result = applying.apply_series(git.tree, Route(patches_dir, APPLY_BRANCH), progress=self.progress,
+                                           git=git)
             sha = result.tip if not result.already else self.head
         finally:
             self._drop_apply_branch(git)
@@ -156,7 +158,7 @@ class Scratch:
         self._drop_apply_branch(git)
         error = None
         try:
-            applying.apply_series(git.tree, patches_dir, APPLY_BRANCH, progress=lambda _: None, git=git)
+            applying.apply_series(git.tree, Route(patches_dir, APPLY_BRANCH), progress=lambda _: None, git=git)
         except StageFailed as exc:
             error = exc
         finally:
@@ -168,13 +170,13 @@ class Scratch:
     def export_base_commit(self, fixed, patches_dir, out):
         """Export the fixed series (`series export`) and return the cover letter's base-commit: line."""
         from scripts.series import cover
-        from scripts.series.export import export
+        from scripts.series.export import Posting, export
         git = self.worktree("apply")
         self._detach(git, fixed)
         version = max(v.version for v in cover.load_changelog(patches_dir).versions)
         git.must("branch", "-f", APPLY_BRANCH, fixed)
         try:
-            letter, _, _, _ = export(git, patches_dir, version, out, APPLY_BRANCH, base=self.head,
+            letter, _, _, _ = export(git, Route(patches_dir, APPLY_BRANCH), Posting(version, out), base=self.head,
                                      progress=lambda _: None)
         finally:
             self._drop_apply_branch(git)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-from harness import paths
 from harness.errors import StageFailed, UserError
 
 from . import amfail, mbox, selftests, seriesfile, treelock, wiring
@@ -63,15 +62,17 @@ def presence(git, rev, subjects):
     return found
 
 
-def apply_series(tree, patches_dir, branch=DEFAULT_BRANCH, progress=print, git=None, selftests_dir=None):
+def apply_series(tree, route, progress=print, git=None):
+    """The series of `route` (a Route) applied to `tree` as its branch; an Applied saying what was made."""
     git = git or Git(tree)
     if git.rev("HEAD") is None:
         raise UserError(f"{tree} is not a git checkout with a commit; `git init` and commit the base first")
     with treelock.held(git, "series apply"):
-        return _apply_series(tree, git, Path(patches_dir), branch, progress, selftests_dir)
+        return _apply_series(tree, git, route, progress)
 
 
-def _apply_series(tree, git, patches_dir, branch, progress, selftests_dir):
+def _apply_series(tree, git, route, progress):
+    patches_dir, branch = route.patches_dir, route.branch
     series = seriesfile.load(patches_dir)
     subjects = expected_subjects(patches_dir, series)
     head = git.rev("HEAD")
@@ -89,8 +90,7 @@ def _apply_series(tree, git, patches_dir, branch, progress, selftests_dir):
                         f"({state[0][1]!r}, ...); check out the base without them, then apply again")
     if git.rev(f"refs/heads/{branch}"):
         return _existing_branch(git, branch, head, (patches_dir, series, subjects), progress)
-    return _apply(git, patches_dir, series, branch, head, progress,
-                  selftests_dir or paths.SELFTESTS)
+    return _apply(git, route, series, head, progress)
 
 
 def _refuse_unclean(git):
@@ -147,7 +147,8 @@ def _no_sigint():
         signal.signal(signal.SIGINT, previous)
 
 
-def _apply(git, patches_dir, series, branch, head, progress, selftests_dir):
+def _apply(git, route, series, head, progress):
+    branch = route.branch
     original = git.current_branch()
     git.must("checkout", "--quiet", "-b", branch)  # HEAD's commit: no file changes
     result = Applied(git.tree, branch, head, head)
@@ -166,7 +167,7 @@ def _apply(git, patches_dir, series, branch, head, progress, selftests_dir):
                 progress(f"series: [{len(result.commits)}] {wiring.subject()} (syscall {plan.number}, rendered)")
                 continue
             if entry.selftests:
-                sha, src = selftests.commit(git, selftests_dir, author, signoffs)
+                sha, src = selftests.commit(git, route.selftests_dir, author, signoffs)
                 if sha is None:
                     progress("series: the tree already carries the selftests; no selftests commit")
                     continue
@@ -174,7 +175,7 @@ def _apply(git, patches_dir, series, branch, head, progress, selftests_dir):
                 progress(f"series: [{len(result.commits)}] {selftests.SUBJECT} "
                          f"({', '.join(src.programs)}, rendered from {src.folder})")
                 continue
-            path = patches_dir / entry.name
+            path = route.patches_dir / entry.name
             info = mbox.parse(path.read_text(errors="replace"))
             author, signoffs = author or info.author, signoffs or info.signoffs
             _am(git, path)

@@ -14,13 +14,14 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 from harness import lock, paths
 from harness.errors import StageFailed, UserError
 
 from . import apply as applying, selftests
 from .git import Git, run
+from .route import Route
 
 _FINDING = re.compile(r"^(?:(?P<file>[^:\s][^:]*):(?P<line>\d+): )?(?P<kind>ERROR|WARNING|CHECK): (?P<msg>.*)$")
 _TOTAL = re.compile(r"^total: (\d+) errors, (\d+) warnings, (?:(\d+) checks, )?(\d+) lines checked", re.M)
@@ -57,6 +58,16 @@ class CommitReport:
     @property
     def ok(self):
         return not self.errors and not any("failed" in v for v in self.builds.values())
+
+
+@dataclass(frozen=True)
+class Builds:
+    """What `series check` builds: the commits a --build-commits spec chooses (None: all) for each
+    of `arches`, each through `build_one(worktree, arch, out, progress, selftests)`, which says
+    "ok" or "failed: ..."."""
+    build_one: Callable
+    arches: Tuple[str, ...]
+    commits: Optional[str] = None
 
 
 def parse_checkpatch(output):
@@ -121,7 +132,7 @@ def prepare_worktree(user_git, wt, progress=print):
 
 def commits_to_check(git, patches_dir, progress):
     """Apply the series in the worktree; (sha, subject) of every commit it made, oldest first."""
-    result = applying.apply_series(git.tree, patches_dir, CHECK_BRANCH, progress=progress, git=git)
+    result = applying.apply_series(git.tree, Route(patches_dir, CHECK_BRANCH), progress=progress, git=git)
     if not result.already:
         return [(sha, subject) for sha, subject, _ in result.commits]
     subjects = applying.expected_subjects(patches_dir, applying.seriesfile.load(patches_dir))
@@ -148,8 +159,8 @@ def select(commits, spec):
     return chosen
 
 
-def check(tree, patches_dir, arches, build_one=None, build_commits=None, progress=print):
-    """checkpatch on every commit; with `build_one(worktree, arch, out, progress, selftests)`, builds too."""
+def check(tree, patches_dir, builds=None, progress=print):
+    """checkpatch on every commit; with `builds` (a Builds), the commits it chooses built too."""
     user_git = Git(tree)
     wt = worktree_for(tree)
     reports = []
@@ -164,20 +175,20 @@ def check(tree, patches_dir, arches, build_one=None, build_commits=None, progres
                 reports.append(report)
                 progress(f"check: checkpatch {sha[:12]} {subject}: {len(report.errors)} errors, "
                          f"{len(report.warnings)} warnings/checks")
-            if build_one:
-                to_build = {sha for sha, _ in select(commits, build_commits)}
+            if builds:
+                to_build = {sha for sha, _ in select(commits, builds.commits)}
                 for report in reports:
-                    for arch in arches:
+                    for arch in builds.arches:
                         report.builds[arch] = "not built (--build-commits)"
                     if report.sha not in to_build:
                         continue
                     git.must("checkout", "--quiet", "-f", "--detach", report.sha)
                     src = (selftests.sources(paths.SELFTESTS)
                            if selftests.is_selftests(report.subject) else None)
-                    for arch in arches:
+                    for arch in builds.arches:
                         progress(f"check: building {report.sha[:12]} {report.subject} for {arch}")
                         out = paths.cache_dir() / "series-check" / "out" / arch
-                        report.builds[arch] = build_one(wt, arch, out, progress, src)
+                        report.builds[arch] = builds.build_one(wt, arch, out, progress, src)
                         progress(f"check: {arch} {report.sha[:12]}: {report.builds[arch]}")
         finally:
             git("checkout", "--quiet", "-f", "--detach")

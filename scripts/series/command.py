@@ -7,6 +7,7 @@ from harness.errors import StageFailed, UserError
 
 from . import apply as applying, ports
 from .git import Git
+from .route import Route
 
 
 def register(subparsers):
@@ -106,25 +107,25 @@ def _port(args, tree, recorded=False, say=print):
 def apply_command(args):
     tree = resolve_tree(args.tree)
     port = _port(args, tree)
-    applying.apply_series(tree, port.folder, args.branch)
+    applying.apply_series(tree, Route(port.folder, args.branch))
     if not args.patches:
         Git(tree)("config", port_key(args.branch), port.name)
     return 0
 
 
 def export_command(args):
-    from .export import export
+    from .export import Posting, export
     out = args.out or Path("out") / f"series-v{args.version}"
     tree = resolve_tree(args.tree)
-    export(Git(tree), _port(args, tree, recorded=True).folder, args.version, out, args.branch, args.base,
-           bench=args.bench)
+    export(Git(tree), Route(_port(args, tree, recorded=True).folder, args.branch),
+           Posting(args.version, out, tuple(args.bench)), args.base)
     return 0
 
 
 def refresh_command(args):
     from .refresh import refresh
     tree = resolve_tree(args.tree)
-    refresh(Git(tree), _port(args, tree, recorded=True).folder, args.branch, args.base)
+    refresh(Git(tree), Route(_port(args, tree, recorded=True).folder, args.branch), args.base)
     return 0
 
 
@@ -135,9 +136,8 @@ def check_command(args):
     from . import check
     arches = args.arch or machines.known_arches()
     tree = resolve_tree(args.tree)
-    reports = check.check(tree, _port(args, tree).folder, arches,
-                          build_one=None if args.no_build else commitbuild.build_one,
-                          build_commits=args.build_commits, progress=Progress())
+    builds = None if args.no_build else check.Builds(commitbuild.build_one, tuple(arches), args.build_commits)
+    reports = check.check(tree, _port(args, tree).folder, builds, progress=Progress())
     text = check.summary(reports)
     bad = [r for r in reports if not r.ok]
     if bad:

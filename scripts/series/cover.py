@@ -33,6 +33,17 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the cover letter of one version says besides the changelog: git's shortlog and diffstat
+    of the series, the commit it sits on, and the benchmark tables (refpage-ci bench), if any."""
+    version: int
+    shortlog: str
+    diffstat: str
+    base_commit: str
+    bench: str = ""
+
+
+@dataclass(frozen=True)
 class Changelog:
     title: str
     summary: str
@@ -94,16 +105,16 @@ def environment(patches_dir):
     return env
 
 
-def render(patches_dir, changelog, version, shortlog, diffstat, base_commit, bench=""):
-    """The cover letter's body for `version`; `bench`: benchmark tables (refpage-ci bench), if any."""
+def render(patches_dir, changelog, facts):
+    """The cover letter's body for the version `facts` (a Facts) are of."""
     path = shared_file(patches_dir, TEMPLATE)
     if not path.is_file():
         raise UserError(f"{path}: no such file; write the cover letter template (jinja2) there")
     template = environment(patches_dir).get_template(TEMPLATE)
-    text = template.render(title=changelog.title, summary=changelog.summary, version=version,
-                           changelog=changelog.since_v4(version), shortlog=shortlog.rstrip("\n"),
-                           diffstat=diffstat.rstrip("\n"), base_commit=base_commit,
-                           bench=bench.rstrip("\n"))
+    text = template.render(title=changelog.title, summary=changelog.summary, version=facts.version,
+                           changelog=changelog.since_v4(facts.version), shortlog=facts.shortlog.rstrip("\n"),
+                           diffstat=facts.diffstat.rstrip("\n"), base_commit=facts.base_commit,
+                           bench=facts.bench.rstrip("\n"))
     return _squeeze_blank_lines(text)
 
 

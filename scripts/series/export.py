@@ -1,6 +1,8 @@
 """`series export`: `git format-patch` with the cover letter from the template, for `git send-email`."""
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Tuple
 
 from harness.errors import StageFailed
 
@@ -8,6 +10,15 @@ from . import cover
 from .branch import resolve
 
 MARK_SUBJECT = "*** SUBJECT HERE ***"
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One version of the series as it is exported: its number, the folder its files are written
+    to, and the `refpage-ci bench --json` reports whose tables its cover letter shows."""
+    version: int
+    out: Path
+    bench: Tuple[Path, ...] = ()
 
 
 def replace_cover(generated, title, body):
@@ -35,12 +46,15 @@ def bench_tables(reports, tip, progress=print):
     return "\n".join(texts)
 
 
-def export(git, patches_dir, version, out, branch, base=None, progress=print, bench=()):
-    rng = resolve(git, branch, base)
+def export(git, route, posting, base=None, progress=print):
+    """`route`'s branch (above `base`, default the recorded one) as the patch files and cover letter
+    of `posting`; (cover letter, patches, mbox, the Range exported)."""
+    patches_dir, version = route.patches_dir, posting.version
+    rng = resolve(git, route.branch, base)
     changelog = cover.load_changelog(patches_dir)
     changelog.since_v4(version)  # fail before writing anything
-    tables = bench_tables(bench, rng.tip, progress)
-    out = Path(out).resolve()
+    tables = bench_tables(posting.bench, rng.tip, progress)
+    out = Path(posting.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     stale = sorted(out.glob(f"v{version}-*.patch"))
     for old in stale:
@@ -52,7 +66,7 @@ def export(git, patches_dir, version, out, branch, base=None, progress=print, be
     letter, patches = files[0], files[1:]
     shortlog = git.must("shortlog", f"{rng.base}..{rng.tip}")
     diffstat = git.must("diff", "--stat=72", "--summary", rng.base, rng.tip)
-    body = cover.render(patches_dir, changelog, version, shortlog, diffstat, rng.base, tables)
+    body = cover.render(patches_dir, changelog, cover.Facts(version, shortlog, diffstat, rng.base, tables))
     letter.write_text(replace_cover(letter.read_text(), changelog.title, body))
     mbox = out / f"v{version}-series.mbox"
     mbox.write_text("".join(p.read_text() for p in patches))

@@ -7,10 +7,9 @@ project's selftests/, which is where they are edited.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import List
 
-from harness import paths, wholefile
+from harness import wholefile
 from harness.errors import UserError
 
 from . import selftests, seriesfile, treelock, wiring
@@ -73,14 +72,17 @@ class Refreshed:
     selftests_written: List[str] = field(default_factory=list)
 
 
-def refresh(git, patches_dir, branch, base=None, progress=print, selftests_dir=None):
-    """Every file is replaced whole, so a run reading patches/ or selftests/ meanwhile sees the old
+def refresh(git, route, base=None, progress=print):
+    """`route`'s branch (a Route; above `base`, default the recorded one) written back into its folders.
+
+    Every file is replaced whole, so a run reading patches/ or selftests/ meanwhile sees the old
     or the new one, never half of one."""
     with treelock.held(git, "series refresh"):
-        return _refresh(git, Path(patches_dir), branch, base, progress, selftests_dir)
+        return _refresh(git, route, base, progress)
 
 
-def _refresh(git, patches_dir, branch, base, progress, selftests_dir):
+def _refresh(git, route, base, progress):
+    patches_dir, branch = route.patches_dir, route.branch
     rng = resolve(git, branch, base)
     old = None
     if (patches_dir / "series").is_file():
@@ -97,7 +99,7 @@ def _refresh(git, patches_dir, branch, base, progress, selftests_dir):
             progress(f"refresh: {sha[:12]} {subject}: the rendered wiring, kept as the series' comment line")
             continue
         if name == seriesfile.SELFTESTS:
-            folder = selftests_dir or paths.SELFTESTS
+            folder = route.selftests_dir
             result.selftests_written = selftests.write_back(git, sha, folder)
             progress(f"refresh: {sha[:12]} {subject}: the selftests, back into {folder} "
                      f"({', '.join(result.selftests_written) or 'unchanged'})")

@@ -12,11 +12,12 @@ shows what the compiler sees, through each architecture that includes them.
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Tuple
+from typing import Callable, Tuple
 
 from harness import process
 
 from . import discover, headers
+from .render import Plan
 
 _CPP = ("cpp", "-dM", "-undef", "-nostdinc")
 
@@ -46,38 +47,56 @@ class Proof:
             yield f"FAIL {error}"
 
 
+@dataclass(frozen=True)
+class Proving:
+    """One proof under way: the tree, the plan it checks, how its commands run, and the scratch
+    folder they write in, where each of the tree's architectures has its make output folder."""
+    tree: Path
+    plan: Plan
+    run: Callable
+    tmp: Path
+    archs: Tuple[str, ...]
+
+    def out(self, arch):
+        """make's O= folder for `arch`; the scratch folder itself for an architecture make is not run for."""
+        return self.tmp / arch if arch in self.archs else self.tmp
+
+
 def prove(tree, plan, run=process.run, workdir=None):
     """Run the header generation for every architecture and check it against the plan."""
     tree = Path(tree).resolve()
     with tempfile.TemporaryDirectory(prefix="refpage-ci-syscalls-", dir=workdir) as tmp:
-        checks, errors, outputs = [], [], {}
-        for arch in discover.architectures(tree):
-            outputs[arch] = Path(tmp) / arch
-            found, failed = _generated(tree, arch, outputs[arch], plan, run)
+        proving = Proving(tree, plan, run, Path(tmp), tuple(discover.architectures(tree)))
+        checks, errors = [], []
+        for arch in proving.archs:
+            found, failed = _generated(proving, arch)
             checks += found
             errors += failed
         for addition in plan.additions:
             if addition.table.kind == "unistd":
-                checks += _list_checks(tree, addition, plan, outputs, Path(tmp), run)
+                checks += _list_checks(proving, addition)
         errors += _unproved(plan, checks)
     return Proof(tuple(checks), tuple(errors))
 
 
-def _generated(tree, arch, out, plan, run):
-    make = run(["make", "-s", "-C", tree, f"ARCH={arch}", f"O={out}", "archheaders", "asm-generic"])
+def _generated(proving, arch):
+    out = proving.out(arch)
+    make = proving.run(["make", "-s", "-C", proving.tree, f"ARCH={arch}", f"O={out}", "archheaders",
+                        "asm-generic"])
     if not make.ok:
         return [], [f"{arch}: make ARCH={arch} archheaders asm-generic failed: {_first_error(make)}"]
     checks = []
     for header in sorted(out.glob("arch/*/include/generated/**/*.h")):
-        check = _header_check(tree, arch, out, header, plan)
+        check = _header_check(proving, arch, header)
         if check:
             checks.append(check)
     return checks, []
 
 
-def _header_check(tree, arch, out, header, plan):
+def _header_check(proving, arch, header):
+    plan = proving.plan
     command = headers.command_for(header)
-    addition = _source(tree, arch, command, plan)
+    addition = _source(proving.tree, arch, command, plan)
     if addition is None:
         return None
     if command and command.abis is not None and addition.abi not in command.abis:
@@ -85,7 +104,7 @@ def _header_check(tree, arch, out, header, plan):
     finding = headers.check(header.read_text(errors="replace"), plan.name, plan.entry, addition.number)
     if finding is None:
         return None
-    rel = header.relative_to(out).as_posix().split("/include/generated/", 1)[-1]
+    rel = header.relative_to(proving.out(arch)).as_posix().split("/include/generated/", 1)[-1]
     return Check(arch, addition.table.path if command else f"{addition.table.path}?", rel,
                  finding.ok, finding.text)
 
@@ -100,35 +119,38 @@ def _source(tree, arch, command, plan):
     return own[0] if len(own) == 1 else None
 
 
-def _list_checks(tree, addition, plan, outputs, tmp, run):
+def _list_checks(proving, addition):
     """cpp the hand-written list alone, and through every architecture that includes it."""
-    table = addition.table
-    shim = _bitsperlong_shim(tmp)
+    tree, run, plan, table = proving.tree, proving.run, proving.plan, addition.table
+    shim = _bitsperlong_shim(proving.tmp)
     own = run([*_CPP, "-I", shim, "-I", tree / "include/uapi", tree / table.path])
-    checks = [_cpp_check(table.arch, table.path, table.path, own, plan, addition.number)]
+    checks = [_cpp_check(plan, addition, table.arch, table.path, own)]
     for arch in table.consumers:
         uapi = f"arch/{arch}/include/uapi/asm/unistd.h"
         result = run([*_CPP, "-I", tree / f"arch/{arch}/include/uapi",
-                      "-I", outputs.get(arch, tmp) / f"arch/{arch}/include/generated/uapi",
+                      "-I", proving.out(arch) / f"arch/{arch}/include/generated/uapi",
                       "-I", tree / "include/uapi", tree / uapi])
-        checks.append(_cpp_check(arch, table.path, uapi, result, plan, addition.number))
+        checks.append(_cpp_check(plan, addition, arch, uapi, result))
     if table.count and table.count.path != table.path:
-        checks.append(_count_check(tree, table, plan, outputs, tmp, run, addition.number))
+        checks.append(_count_check(proving, addition))
     return checks
 
 
-def _cpp_check(arch, source, path, result, plan, number):
+def _cpp_check(plan, addition, arch, path, result):
+    """What `cpp path` (through `arch`) shows of the syscall, checked against the number the addition gives it."""
+    source = addition.table.path
     if not result.ok:
         return Check(arch, source, f"cpp {path}", False, _last_line(result))
-    finding = headers.check(result.stdout, plan.name, plan.entry, number)
+    finding = headers.check(result.stdout, plan.name, plan.entry, addition.number)
     ok, text = (finding.ok, finding.text) if finding else (False, "no syscalls seen")
     return Check(arch, source, f"cpp {path}", ok, text)
 
 
-def _count_check(tree, table, plan, outputs, tmp, run, number):
+def _count_check(proving, addition):
     """arm64's `__NR_compat_syscalls` lives in asm/unistd.h, under CONFIG_COMPAT."""
+    tree, run, table, number = proving.tree, proving.run, addition.table, addition.number
     arch = table.arch
-    generated = outputs.get(arch, tmp) / f"arch/{arch}/include/generated"
+    generated = proving.out(arch) / f"arch/{arch}/include/generated"
     result = run([*_CPP, "-D__KERNEL__", "-DCONFIG_COMPAT",
                   "-I", tree / f"arch/{arch}/include", "-I", tree / f"arch/{arch}/include/uapi",
                   "-I", generated, "-I", generated / "uapi", "-I", tree / "include",

@@ -5,7 +5,7 @@ and the count to bump in the hand-written lists), nothing written.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
 import jinja2
@@ -58,26 +58,31 @@ def plan(tables, name, entry):
 def _addition(table, choice, name, entry):
     number = choice.in_table(table)
     count, count_value = _count_change(table, number)
-    present = any(e.name == name for e in table.entries)
+    abi = None if table.kind == "unistd" else abi_of_new_entries(table)
+    kept = Addition(table, abi, number, 0, (), count, count_value)  # entry present: no lines, the count may rise
+    if any(e.name == name for e in table.entries):
+        return kept
     if table.kind == "unistd":
-        return _unistd_addition(table, number, name, entry, present, count, count_value)
-    abi = abi_of_new_entries(table)
-    if present:
-        return Addition(table, abi, number, 0, (), count, count_value)
+        return _unistd_lines(kept, name, entry)
+    return _tbl_line(kept, name, entry)
+
+
+def _tbl_line(addition, name, entry):
+    """The addition with its table line and where it goes."""
+    table, abi, number = addition.table, addition.abi, addition.number
     compat = entry if _compat_column_required(table) else None
     line = template("tbl_entry.j2").render(number=str(number), abi=abi, name=name, entry=entry,
                                             compat=compat, layout=_layout(table, abi))
-    return Addition(table, abi, number, _predecessor(table, number).last_lineno, (line,), count, count_value)
+    return replace(addition, after_lineno=_predecessor(table, number).last_lineno, lines=(line,))
 
 
-def _unistd_addition(table, number, name, entry, present, count, count_value):
-    if present:
-        return Addition(table, None, number, 0, (), count, count_value)
+def _unistd_lines(addition, name, entry):
+    """The addition with its lines of the unistd list and where they go."""
+    table, number = addition.table, addition.number
     before = _predecessor(table, number)
     text = template("unistd_entry.j2").render(number=number, name=name, entry=entry,
                                                blank_before=unistd.blank_line_before(table, before))
-    return Addition(table, None, number, unistd.insertion_after(table, before),
-                    tuple(text.split("\n")), count, count_value)
+    return replace(addition, after_lineno=unistd.insertion_after(table, before), lines=tuple(text.split("\n")))
 
 
 def abi_of_new_entries(table):

@@ -21,9 +21,9 @@ changes = [{ text = "account the page", fixes = ["RT-gfp-account", "RT-error-pat
 
 
 def render(version, changelog=CHANGELOG, patches_dir=paths.PATCHES):
-    return cover.render(patches_dir, cover.parse_changelog(changelog), version,
-                        "Peter Collingbourne (2):\n  mm: a\n  arch: b\n",
-                        " mm/a.c | 2 ++\n 1 file changed, 2 insertions(+)\n", "f" * 40)
+    return cover.render(patches_dir, cover.parse_changelog(changelog),
+                        cover.Facts(version, "Peter Collingbourne (2):\n  mm: a\n  arch: b\n",
+                                    " mm/a.c | 2 ++\n 1 file changed, 2 insertions(+)\n", "f" * 40))
 
 
 def test_newest_version_first_with_findings():
@@ -63,7 +63,7 @@ def test_bad_changelog(text, message):
 
 def test_project_changelog_renders_v5_with_every_finding_it_names():
     changelog = cover.load_changelog(paths.PATCHES)
-    text = cover.render(paths.PATCHES, changelog, 5, "", "", "0" * 40)
+    text = cover.render(paths.PATCHES, changelog, cover.Facts(5, "", "", "0" * 40))
     assert text.startswith("Introduce a new syscall, refpage_create")
     assert "RT-no-apply" in text and "RT-shared-write" in text
     for line in text.splitlines():
@@ -78,8 +78,8 @@ def test_long_change_wraps_as_a_bullet():
 
 
 def test_bench_tables_go_after_the_summary():
-    text = cover.render(paths.PATCHES, cover.parse_changelog(CHANGELOG), 5, "", "", "0" * 40,
-                        bench="arm64 under tcg\n\nreal time (s):\n\ntouch_size/mmap_size   memset\n")
+    text = cover.render(paths.PATCHES, cover.parse_changelog(CHANGELOG), cover.Facts(
+        5, "", "", "0" * 40, bench="arm64 under tcg\n\nreal time (s):\n\ntouch_size/mmap_size   memset\n"))
     order = [text.index(s) for s in ("Reference pages.", "Benchmarks (`refpage-ci bench`",
                                      "touch_size/mmap_size   memset", "Changes since v4:")]
     assert order == sorted(order)

@@ -1,12 +1,14 @@
-"""The pure parts of `series`: the series file, patch headers, git am failures, names, checkpatch."""
+"""The pure parts of `series`: the series file, its route, patch headers, git am failures, names, checkpatch."""
 
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from harness import paths
 from harness.errors import UserError
 from scripts.series import amfail, check, export, mbox, refresh, seriesfile, wiring
+from scripts.series.route import Route
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "series"
 
@@ -48,6 +50,12 @@ def test_series_load_names_missing_files(tmp_path):
         seriesfile.load(tmp_path)
     with pytest.raises(UserError, match="no such file"):
         seriesfile.load(tmp_path / "nowhere")
+
+
+def test_route_folders_are_paths_and_selftests_default_to_the_project_s():
+    route = Route("some/patches", "refpage-ci/series")
+    assert route.patches_dir == Path("some/patches") and route.selftests_dir == paths.SELFTESTS
+    assert Route(Path("p"), "b", "t").selftests_dir / "x" == Path("t/x")
 
 
 # --- patch headers ---

@@ -107,3 +107,9 @@ def test_a_table_no_header_came_from_is_unproved(tree, tmp_path):
     (tree / "arch/riscv/Kconfig").unlink()
     result = proof.prove(tree, _plan(tree), run=FakeKbuild(tree), workdir=tmp_path)
     assert result.errors == ("scripts/syscall.tbl: no generated header or cpp run showed refpage_create",)
+
+
+def test_each_architecture_make_ran_for_has_its_own_output_folder(tree, tmp_path):
+    proving = proof.Proving(tree, _plan(tree), FakeKbuild(tree), tmp_path, ("x86", "riscv"))
+    assert proving.out("x86") == tmp_path / "x86" and proving.out("riscv") == tmp_path / "riscv"
+    assert proving.out("arm64") == tmp_path  # a list's consumer that is not among the tree's architectures
