@@ -63,3 +63,22 @@ def test_a_real_shell_prints_the_markers_and_the_status(shell):
     lines = res.stdout.splitlines()
     assert marks.output(lines) == ["out", "@@rc=0@@"]
     assert [m.group(1) for m in marks.end.finditer(res.stdout.encode())] == [b"7", b"0"]
+
+
+def test_the_sent_text_is_one_line():
+    assert markers.Markers(SECRET).wrap("cd /mm && ./cow # a comment").count("\n") == 1
+
+
+@pytest.mark.parametrize("shell", ["busybox", "dash"])
+def test_quotes_a_comment_and_the_current_folder_survive_the_wrapping(shell):
+    if not shutil.which(shell):
+        pytest.skip(f"no {shell} on this host")
+    argv = [shell, "sh"] if shell == "busybox" else [shell]
+    first, second, third = (markers.Markers(s * 16) for s in "abc")
+    text = (first.wrap("cd /tmp && echo \"it's\" 'a \"b\"' # cut") + second.wrap("pwd; read x || echo eof")
+            + third.wrap("sh -c 'exit 4' &\nwait $!"))
+    res = subprocess.run(argv, input=text, capture_output=True, text=True, timeout=10)
+    lines = res.stdout.splitlines()
+    assert first.output(lines) == ["it's a \"b\""]
+    assert second.output(lines) == ["/tmp", "eof"]
+    assert third.end.search(res.stdout.encode()).group(1) == b"4"
