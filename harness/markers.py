@@ -33,9 +33,8 @@ class Markers:
         """The shell text that runs `command` between the two markers, stdin from /dev/null."""
         half = len(self.secret) // 2
         words = f"{self.secret[:half]} {self.secret[half:]}"
-        # One line: a shell whose command spans two lines reads the second after its line editor has
-        # left and re-entered raw mode, and busybox's sh read end-of-file there under load (the guest's
-        # shell died, "unexpected end of file (expecting "}")", 18 times in four regress runs).
+        # One line, eval'ed: the shell never waits for a continuation line, so a command cut short
+        # cannot leave it reading one ("unexpected end of file (expecting "}")" was seen once).
         quoted = command.replace("'", "'\\''")
         return (f"printf '\\n@@%s%s begin@@\\n' {words}; eval '{quoted}' </dev/null; "
                 f"printf '\\n@@%s%s rc=%d@@\\n' {words} \"$?\"\n")

@@ -62,6 +62,18 @@ def test_subtests_missing_on_the_series_after_a_crash_are_regressions_and_name_t
     assert comparison.regressed_programs() == ["prog"]
 
 
+def test_a_program_that_stops_sooner_for_the_base_s_own_reason_has_not_regressed():
+    base = _side(["1..4", "ok 1 a", "ok 2 b", "Bail out! Failed to allocate huge page"], 1)
+    sooner = _side(["1..4", "ok 1 a", "Bail out! Failed to allocate huge page"], 1)
+    rows = verdict.compare(["prog"], {"prog": base}, {"prog": sooner}).rows
+    assert [(r.name, r.verdict) for r in rows] == [("prog", ALREADY_FAILING), ("prog: 1 a", OK),
+                                                   ("prog: 2 b", ALREADY_FAILING)]
+    assert "stopped earlier, as on the base (Bail out! Failed to allocate huge page)" in rows[2].series_reason
+    other = _side(["1..4", "ok 1 a", "Bail out! mmap failed"], 1)
+    rows = verdict.compare(["prog"], {"prog": base}, {"prog": other}).rows
+    assert rows[2].verdict == REGRESSION
+
+
 def test_the_same_name_twice_is_two_rows():
     lines = ["1..2", "ok 1 No leak", "ok 2 No leak"]
     comparison = verdict.compare(["cow"], {"cow": _side(lines, 0)}, {"cow": _side(lines[:2] + ["not ok 2 No leak"], 1)})
