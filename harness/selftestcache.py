@@ -1,31 +1,23 @@
 """Built selftests kept by what they are built from, so a new worktree or build folder reuses them.
 
-The key is every input of the compile: the arch, the cross compiler's bytes and its libc.a,
-the project's selftest sources, the kernel's installed uapi headers and the tree's kselftest
-headers. A hit is an entry whose stamp is written: the binaries go in first, each whole
-(wholefile), the stamp last, so a run killed while storing leaves a miss, never a half entry.
+The key is every input of the compile (harness.keptbuild): the arch and cross compiler, the
+project's selftest sources, the kernel's installed uapi headers and the tree's kselftest headers.
+An entry is published whole with its stamp inside it; a folder without the stamp is a miss.
 """
 
-import functools
-import hashlib
-import os
 import shutil
 from pathlib import Path
 
-from . import paths, process, wholefile
+from . import buildlock, keptbuild, paths
 
 STAMP = ".complete"
 
 
 def key(machine, tree, headers):
-    h = hashlib.sha256(machine.name.encode())
-    h.update(_compiler(machine.compiler()).encode())
-    for root, pattern in ((paths.SELFTESTS, "*"), (Path(headers), "**/*"),
-                          (Path(tree) / "tools" / "testing" / "selftests", "*.h")):
-        for path in sorted(p for p in root.glob(pattern) if p.is_file()):
-            h.update(b"\0%s\0" % str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:20]
+    ksft = Path(tree) / "tools" / "testing" / "selftests"
+    return keptbuild.digest(machine, [(paths.SELFTESTS, _files(paths.SELFTESTS.glob("*"))),
+                                      (Path(headers), _files(Path(headers).rglob("*"))),
+                                      (ksft, _files(ksft.glob("*.h")))])
 
 
 def folder(machine, digest):
@@ -38,26 +30,23 @@ def lookup(machine, digest, names):
     return [entry / n for n in names] if (entry / STAMP).is_file() else None
 
 
-def store(machine, digest, binaries):
-    """Keep copies of `binaries`; a failure to store (a full disk) costs the next run a build, no more."""
+def store(machine, digest, binaries, progress=None):
+    """Keep copies of `binaries`; a failure to store (a full disk) costs the next run a build, no more.
+    Under the entries' lock, and only when no other run stored them meanwhile: a reader of an entry
+    never sees it replaced."""
     entry = folder(machine, digest)
     try:
-        entry.mkdir(parents=True, exist_ok=True)
-        for binary in binaries:
-            wholefile.write_bytes(entry / binary.name, binary.read_bytes(), 0o755)
-        wholefile.write_text(entry / STAMP, "\n".join(b.name for b in binaries) + "\n")
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with buildlock.held(entry.parent, progress):
+            if lookup(machine, digest, [b.name for b in binaries]) is not None:
+                return
+            with keptbuild.publishing(entry) as work:
+                for binary in binaries:
+                    shutil.copy(binary, work / binary.name)
+                (work / STAMP).write_text("\n".join(b.name for b in binaries) + "\n")
     except OSError:
-        shutil.rmtree(entry, ignore_errors=True)
+        pass
 
 
-@functools.lru_cache(maxsize=None)
-def _compiler(cc):
-    """The compiler driver's bytes and its libc.a's size and time: a reinstalled toolchain misses."""
-    driver = shutil.which(cc)
-    if not driver:
-        return cc
-    libc = process.run([cc, "-print-file-name=libc.a"]).stdout.strip()
-    stamp = os.stat(libc) if libc and os.path.isabs(libc) and os.path.exists(libc) else None
-    facts = (hashlib.sha256(Path(driver).read_bytes()).hexdigest(),
-             (stamp.st_size, stamp.st_mtime_ns) if stamp else None)
-    return repr(facts)
+def _files(paths_):
+    return sorted(p for p in paths_ if p.is_file())

@@ -30,7 +30,7 @@ def build(site, log, progress=None):
     binaries = selftestcache.lookup(machine, digest, names)
     if binaries is None:
         binaries = _make(site, log, names)
-        selftestcache.store(machine, digest, binaries)
+        selftestcache.store(machine, digest, binaries, progress)
         how = "built"
     else:
         how = "from the cache (same sources, headers and compiler)"

@@ -1,16 +1,12 @@
 """The tree's own mm selftests, cross-compiled static with the tree's Makefile against the built
 kernel's uapi headers; once per tree, arch and sources (a folder in the cache keyed on them)."""
 
-import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import buildlock, paths, process, selftests
+from harness import buildlock, keptbuild, paths, process, selftests
 from harness.builddir import tree_id
 
 from .programs import MM
@@ -39,13 +35,10 @@ def _sources(tree):
 
 
 def digest(machine, tree, headers, binaries):
-    h = hashlib.sha256(f"{machine.name}\0{machine.compiler()}\0{' '.join(binaries)}\0".encode())
-    for root, files in ((Path(tree), _sources(tree)),
-                        (Path(headers), sorted(p for p in Path(headers).rglob("*") if p.is_file()))):
-        for path in files:
-            h.update(str(path.relative_to(root)).encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()[:16]
+    headers = Path(headers)
+    return keptbuild.digest(machine, [(Path(tree), _sources(tree)),
+                                      (headers, sorted(p for p in headers.rglob("*") if p.is_file()))],
+                            " ".join(binaries))
 
 
 def folder_for(machine, tree, key):
@@ -66,9 +59,7 @@ def build(site, binaries, log, progress):
 
 def _make(site, binaries, folder, log, progress):
     machine, tree, headers = site.machine, site.tree, selftests.headers(site.build_dir)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-    try:
+    with keptbuild.publishing(folder) as work:
         progress(f"regress: building {len(binaries)} mm selftests of {tree} for {machine.name} "
                  f"(the tree's Makefile, static); log: {log}")
         cmd = ["make", "-k", "-C", str(Path(tree) / MM), f"ARCH={machine.name}",
@@ -80,10 +71,6 @@ def _make(site, binaries, folder, log, progress):
         built = [b for b in binaries if (work / b).is_file()]
         failed = {b: _first_error(output, b) for b in binaries if b not in built}
         (work / MANIFEST).write_text(json.dumps({"built": built, "failed": failed}, indent=2) + "\n")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(work, folder)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _first_error(output, binary):

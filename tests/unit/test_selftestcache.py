@@ -38,3 +38,18 @@ def test_an_entry_without_its_stamp_is_a_miss(tmp_path, monkeypatch):
     entry.mkdir(parents=True)
     (entry / "prog").write_bytes(b"half")
     assert selftestcache.lookup(machine, digest, ["prog"]) is None
+
+
+def test_a_folder_is_published_whole_or_not_at_all(tmp_path):
+    from harness import keptbuild
+    target = tmp_path / "cache" / "entry"
+    try:
+        with keptbuild.publishing(target) as work:
+            (work / "half").write_text("x")
+            raise OSError("disk full")
+    except OSError:
+        pass
+    assert not target.exists() and list((tmp_path / "cache").iterdir()) == []
+    with keptbuild.publishing(target) as work:
+        (work / "whole").write_text("y")
+    assert [p.name for p in target.iterdir()] == ["whole"] and len(list((tmp_path / "cache").iterdir())) == 1
