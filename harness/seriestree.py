@@ -70,7 +70,7 @@ def _current(tree, progress):
         shared.close()
         with _gate(lock), locks.held(lock, waiting=waiting):
             if not current():
-                _apply(tree.base, wt, tree.port, tree.branch, progress)
+                _apply(tree, progress)
                 stamp.write_text(digest + "\n")
 
 
@@ -79,13 +79,14 @@ def _gate(lock):
     return locks.held(lock.with_name(lock.name + ".gate"))
 
 
-def _apply(base, wt, port, branch_name, progress):
-    Git(base).worktree(wt, "base", progress, who="series")
-    progress(f"series: applying {port.line()} to {wt} (the series or the selftests changed)")
+def _apply(tree, progress):
+    wt = tree.path
+    Git(tree.base).worktree(wt, "base", progress, who="series")
+    progress(f"series: applying {tree.port.line()} to {wt} (the series or the selftests changed)")
     _git(wt, "checkout", "--quiet", "--detach", "--force", "base")
     _git(wt, "clean", "-fdq")
-    _git(wt, "branch", "-D", branch_name, check=False)
-    apply_series(wt, Route(port.folder, branch_name), progress=progress)
+    _git(wt, "branch", "-D", tree.branch, check=False)
+    apply_series(wt, Route(tree.port.folder, tree.branch), progress=progress)
 
 
 def _git(tree, *args, check=True):

@@ -7,7 +7,7 @@ from harness import seriestree
 def _setup(tmp_path, monkeypatch, applied):
     wt = tmp_path / "worktrees" / "series-x"
     (wt / ".git").mkdir(parents=True)
-    monkeypatch.setattr(seriestree, "_apply", lambda base, wt, port, branch, progress: applied.append(port))
+    monkeypatch.setattr(seriestree, "_apply", lambda tree, progress: applied.append(tree.port))
     return wt, tmp_path / "worktrees" / ".series-x.lock"
 
 
