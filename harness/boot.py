@@ -78,7 +78,8 @@ def boot_command(args):
         write_kcidb(args, [_stopped(args, opts, exc) for opts in all_opts if _meta(opts, since)])
         raise
     for prep, opts in zip(preps, all_opts):
-        work = pipeline.Workload(tuple(selftest_commands(prep.selftests, args.only, args.only_tests)))
+        work = pipeline.Workload(tuple(selftest_commands(prep.selftests, args.only, args.only_tests)),
+                                 parallel=args.parallel)
         outcome = pipeline.boot(prep, work, opts, progress)
         status = max(status, _finish(invocation, prep, outcome, require_series=not opts.no_series))
     write_kcidb(args, invocation.kcidb)

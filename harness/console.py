@@ -110,6 +110,27 @@ class Console:
         result.output, result.kernel = transcript.command_lines(self.transcript.all_lines()[mark:], marks)
         return result
 
+    def run_batch(self, commands, timeout):
+        """Run (name, shell command) pairs at once in the guest; a CommandResult each, in order, told
+        apart by their tags (harness.markers.batch), each with its own exit status and time."""
+        start = time.monotonic()
+        mark = len(self.transcript.lines)
+        batch = markers.Markers.fresh()
+        members = [markers.Markers.fresh() for _ in commands]
+        self.child.send(markers.batch(batch, [(m, line) for m, (_, line) in zip(members, commands)]))
+        stopped = None
+        try:
+            self.child.expect_exact(batch.begin, timeout=timeout)
+            left = max(0.0, start + timeout - time.monotonic())
+            self.child.expect(batch.end, timeout=left, searchwindowsize=_WINDOW)
+            self._expect(self.prompt.encode(), timeout=30)
+        except pexpect.TIMEOUT:
+            stopped = transcript.Stop.TIMEOUT
+        except pexpect.EOF:
+            stopped = transcript.Stop.GUEST_DIED
+        sent = [transcript.Sent(name, line, m.secret, batch=batch.secret) for m, (name, line) in zip(members, commands)]
+        return transcript.batch_results(self.transcript.all_lines()[mark:], sent, time.monotonic() - start, stopped)
+
     def send_line(self, line):
         """A line to the guest's shell as it is, no markers (bench: the time to a first output)."""
         self.child.sendline(line)

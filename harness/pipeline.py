@@ -54,10 +54,18 @@ class Options:
 @dataclass(frozen=True)
 class Workload:
     """What one boot runs: its commands, (name, shell line) pairs in order; the files they need in the
-    image, (guest path, local file) pairs; and how their output is read (results.collect's parse_tap)."""
+    image, (guest path, local file) pairs; how their output is read (results.collect's parse_tap); and
+    whether they run at once (`boot --parallel`: a kernel line is then any of theirs)."""
     commands: tuple
     files: tuple = ()
     parse_tap: object = True        # True, False or results.AUTO
+    parallel: bool = False
+
+    def steps(self):
+        """The commands as the console runs them: all in one batch, or one at a time."""
+        if self.parallel and len(self.commands) > 1:
+            return (self.commands,)
+        return tuple((c,) for c in self.commands)
 
 
 def out_dir(opts, command):
@@ -166,7 +174,8 @@ def boot(prep, work, opts, progress):
     initrd = _timed(prep.meta, "image", prep.image, progress, work.files)
     acc, why = accel.choose(prep.machine, opts.accel, prep.kernel, initrd, progress)
     argv = qemu.command(prep.machine, prep.kernel, initrd, acc)
-    prep.meta.update(qemu=qemu.shell_line(argv), accel=acc, accel_reason=why, initramfs=str(initrd))
+    prep.meta.update(qemu=qemu.shell_line(argv), accel=acc, accel_reason=why, initramfs=str(initrd),
+                     parallel=work.parallel)
     metadata.write_reproducer(prep.out, prep.machine, prep.kernel, initrd, acc)
     progress(f"boot: {prep.machine.name} under {acc} ({why})")
     done, boot_seconds, ended = [], None, None
@@ -175,7 +184,9 @@ def boot(prep, work, opts, progress):
             boot_seconds = con.wait_ready(min(opts.boot_timeout, opts.timeout))
             prep.meta.time("boot", boot_seconds)
             progress(f"boot: shell prompt after {boot_seconds:.1f}s")
-            ended = _run_all(con, work.commands, opts, done, progress)
+            started = time.monotonic()
+            ended = _run_all(con, work.steps(), opts, done, progress)
+            prep.meta.time("tests", time.monotonic() - started)
             con.power_off()
         except (ConsoleTimeout, GuestDied) as exc:
             ended = (Stop.NOT_READY, f"boot: {exc}")
@@ -186,24 +197,42 @@ def boot(prep, work, opts, progress):
     return outcome
 
 
-def _run_all(con, commands, opts, done, progress):
-    """Each command in turn into `done`; (Stop, why) if the run ended before the last, else None.
-    `done` is filled as they finish: the console may raise in the middle of one."""
+def _run_all(con, steps, opts, done, progress):
+    """Each step (one command, or a batch run at once) in turn into `done`; (Stop, why) if the run
+    ended before the last, else None. `done` is filled as they finish: the console may raise in the
+    middle of one."""
     deadline = con.started + opts.timeout   # --timeout is the whole boot's, from QEMU's start
-    for name, line in commands:
+    for step in steps:
         left = deadline - time.monotonic()
         if left <= 0:
             return Stop.TIMEOUT, f"timeout: the whole run exceeded --timeout {opts.timeout:.0f}s"
-        progress(f"run: {name}")
-        res = con.run(line, min(opts.command_timeout, left))
-        res.name = name
-        done.append(res)
-        progress(f"run: {name} -> {_status_word(res)} in {res.seconds:.1f}s")
-        if res.timed_out:
-            return Stop.TIMEOUT, (f"timeout: {name} still running after {res.seconds:.0f}s "
-                                  f"(--timeout {opts.timeout:.0f}s); QEMU killed")
-        if res.guest_died:
-            return Stop.GUEST_DIED, f"the guest died while running {name} (QEMU exited)"
+        names = ", ".join(name for name, _ in step)
+        progress(f"run: {names}" + (" at once" if len(step) > 1 else ""))
+        finished = _run_step(con, step, min(opts.command_timeout, left))
+        for res in finished:
+            done.append(res)
+            progress(f"run: {res.name} -> {_status_word(res)} in {res.seconds:.1f}s")
+        ended = next(filter(None, (_stopped_by(res, opts) for res in finished)), None)
+        if ended:
+            return ended
+    return None
+
+
+def _run_step(con, step, timeout):
+    if len(step) > 1:
+        return con.run_batch(step, timeout)
+    name, line = step[0]
+    res = con.run(line, timeout)
+    res.name = name
+    return [res]
+
+
+def _stopped_by(res, opts):
+    if res.timed_out:
+        return Stop.TIMEOUT, (f"timeout: {res.name} still running after {res.seconds:.0f}s "
+                              f"(--timeout {opts.timeout:.0f}s); QEMU killed")
+    if res.guest_died:
+        return Stop.GUEST_DIED, f"the guest died while running {res.name} (QEMU exited)"
     return None
 
 

@@ -7,6 +7,7 @@ why the boot stopped, if it did. Which marker lines are ours is decided by those
 """
 
 import enum
+import itertools
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class CommandResult:
     guest_died: bool = False
     seconds: float = 0.0
     secret: str = ""  # its markers' (harness.markers)
+    batch: str = ""   # the secret of the batch it ran in at once with others, if it did
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Sent:
     timed_out: bool = False
     guest_died: bool = False
     seconds: float = 0.0
+    batch: str = ""
 
 
 class Stop(enum.Enum):
@@ -89,21 +92,76 @@ def command_lines(lines, marks):
     return marks.output(user), kernel
 
 
+def member_lines(lines, tags):
+    """{tag: its lines, the tag taken off} of a batch's console lines. A line the kernel cut (its
+    record printed mid-line) goes on, untagged, on the next line: that is the same member's."""
+    found, cut = {tag: [] for tag in tags}, None
+    for line in lines:
+        tag = next((t for t in tags if line.startswith(t)), None)
+        if tag is not None:
+            found[tag].append(line[len(tag):])
+            cut = tag if splats.split_line(line)[1] is not None else None
+        elif cut is not None and not splats.is_kernel_line(line):
+            found[cut].append(line)
+            cut = None
+    return found
+
+
+def _seconds(found, fallback):
+    if found is None:
+        return fallback
+    try:
+        return max(0.0, float(found.group(3)) - float(found.group(2)))
+    except (TypeError, ValueError):
+        return fallback
+
+
+def batch_results(lines, sent, seconds=0.0, stopped=None):
+    """A CommandResult per member of one batch (`sent`, Sents of one batch secret), cut from the
+    batch's console lines by their tags: its exit status and times from its own end marker, and
+    every kernel line of the batch, as any of them may have caused it. A member without its end
+    marker timed out, or was lost with the guest: `stopped` (a Stop) says which, or its Sent does."""
+    kernel = splats.split_streams(lines)[1]
+    tagged = member_lines(lines, [markers.Markers(s.secret).tag for s in sent])
+    return [_member(item, tagged, kernel, seconds, stopped) for item in sent]
+
+
+def _member(item, tagged, kernel, seconds, stopped):
+    marks = markers.Markers(item.secret)
+    own = tagged[marks.tag]
+    ended = next(filter(None, (marks.end.search(x.encode("utf-8", "surrogateescape")) for x in own)), None)
+    died = ended is None and (item.guest_died or stopped is Stop.GUEST_DIED)
+    timed_out = ended is None and not died and (item.timed_out or stopped is Stop.TIMEOUT)
+    res = CommandResult(item.command, None if ended is None else int(ended.group(1)),
+                        command_lines(own, marks)[0], kernel, timed_out, died,
+                        item.seconds or _seconds(ended, seconds), item.secret, item.batch)
+    res.name = item.name
+    return res
+
+
 def results(lines, sent):
-    """A CommandResult per sent command, each cut from its own part of the whole transcript."""
-    found, start = [], 0
-    for item in sent:
-        marks = markers.Markers(item.secret)
+    """A CommandResult per sent command, each cut from its own part of the whole transcript; the
+    members of a batch from the batch's part."""
+    found, start, at = [], 0, 0
+    while at < len(sent):
+        item = sent[at]
+        group = list(itertools.takewhile(lambda s: s.batch == item.batch, sent[at:])) if item.batch else [item]
+        marks = markers.Markers(item.batch or item.secret)
         stop, status = end_marker(lines[start:], marks)
         part = lines[start:] if stop is None else lines[start:start + stop + 1]
-        output, kernel = command_lines(part, marks)
-        lost = item.timed_out or item.guest_died
-        res = CommandResult(item.command, None if lost else status, output, kernel, item.timed_out,
-                            item.guest_died, item.seconds, item.secret)
-        res.name = item.name
-        found.append(res)
+        found += batch_results(part, group) if item.batch else [_one(item, part, marks, status)]
         start = len(lines) if stop is None else start + stop + 1
+        at += len(group)
     return found
+
+
+def _one(item, part, marks, status):
+    output, kernel = command_lines(part, marks)
+    lost = item.timed_out or item.guest_died
+    res = CommandResult(item.command, None if lost else status, output, kernel, item.timed_out,
+                        item.guest_died, item.seconds, item.secret)
+    res.name = item.name
+    return res
 
 
 @dataclass(frozen=True)
@@ -117,7 +175,8 @@ class Saved:
 
     @classmethod
     def of(cls, arch, parse_tap, outcome):
-        sent = [Sent(r.name, r.command, r.secret, r.timed_out, r.guest_died, r.seconds) for r in outcome.results]
+        sent = [Sent(r.name, r.command, r.secret, r.timed_out, r.guest_died, r.seconds, r.batch)
+                for r in outcome.results]
         return cls(arch, parse_tap, sent, outcome.error, outcome.stop.value if outcome.stop else None)
 
     def save(self, folder):

@@ -1,6 +1,7 @@
 """The series on the default tree: both kernels build with DEBUG_VM, boot, and the whole selftest suite passes."""
 
 import json
+import re
 
 import pytest
 from kcidb_io import schema
@@ -68,3 +69,32 @@ def test_series_boots_and_the_whole_suite_passes(cli, series_tree, arch, tmp_pat
     assert "CONFIG_DEBUG_VM=y" in open(f"{meta['build_dir']}/.config").read()
     if arch == "arm64":
         assert guest_seconds(meta) < SUITE_BUDGET_S
+
+
+def _spans(console):
+    """{member tag: (first line, last line)} of a --parallel boot's console."""
+    spans = {}
+    for i, line in enumerate(console.splitlines()):
+        m = re.match(r"([0-9a-f]{16})\|", line)
+        if m:
+            first, _ = spans.get(m.group(1), (i, i))
+            spans[m.group(1)] = (first, i)
+    return spans
+
+
+def test_the_suite_at_once_gives_each_program_its_own_results(cli, tmp_path):
+    """`boot --parallel`: the programs overlap in the guest, and every program's results are those
+    of the same boot one after the other, test by test."""
+    runs = {}
+    for how, extra in (("serial", ()), ("parallel", ("--parallel",))):
+        out = tmp_path / how
+        res = cli("boot", "--arch", "arm64", *extra, "--out", out, "--json", out / "r.json")
+        assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+        runs[how] = {tuple(path): node["status"] for path, node in all_leaves(json.loads((out / "r.json").read_text()),
+                                                                             "arm64")}
+    assert runs["parallel"] == runs["serial"] and len(runs["serial"]) >= 120
+    spans = sorted(_spans((tmp_path / "parallel" / "console.log").read_text()).values())
+    assert len(spans) == 5 and all(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:])), spans
+    meta = json.loads((tmp_path / "parallel" / "metadata.json").read_text())
+    assert meta["parallel"] is True
+    assert meta["timings"]["tests"] < json.loads((tmp_path / "serial" / "metadata.json").read_text())["timings"]["tests"]
