@@ -20,7 +20,6 @@ from . import (accel, build, builddir, buildlock, busybox, config, kbuild, machi
 from .console import Console, ConsoleTimeout, GuestDied
 from .errors import StageFailed
 from .phases import Built, Configured, Prepared
-from .remote import build as remote_build, schedule
 from .transcript import BootOutcome, Saved, Stop
 from scripts.series import seriesfile
 from scripts.series.git import Git
@@ -95,6 +94,7 @@ def prepare_all(all_opts, command, progress):
     remote_opts, jobs = all_opts[0].remote, all_opts[0].jobs
     engine = build.Engine(jobs, all_opts[0].distcc)
     if remote_opts:
+        from .remote import build as remote_build, schedule  # fabric and paramiko: for build hosts alone
         built = schedule.run([(c.machine.name, c) for c in configured], remote_opts,
                              lambda host, c, pr: remote_build.build_on(host, c, remote_opts, jobs, pr),
                              lambda c, pr: build_here(c, engine, pr), progress)
