@@ -314,7 +314,8 @@ def measure(args, tree, out, progress):
 def render(data):
     lines = [f"tree {data['tree']} (Linux {data['kernel_version']} at {data['commit'][:12]}), "
              f"{data['cpus']} CPUs, make -j{data['jobs']}",
-             f"host load: {_load(data['load']['start'])} at the start, {_load(data['load']['end'])} at the end"]
+             f"host load: {_load(data['load']['start'])} at the start, {_load(data['load']['end'])} at the end"
+             + _stolen(data["load"])]
     if data["warm"]:
         lines += ["", "edit cycle (one line of mm/refpage.c changed, build, boot, the selftests), median:"]
     for arch, w in data["warm"].items():
@@ -379,6 +380,11 @@ def _sharing_lines(data):
                   f"  without {d['without']['seconds']:6.1f} s",
                   f"  with    {d['with']['seconds']:6.1f} s  (jobs per daemon: {d['with']['jobs_per_daemon']})"]
     return lines
+
+
+def _stolen(load):
+    share = hostload.stolen_share(load["start"], load["end"])
+    return "" if share is None else f"; CPU stolen by the hypervisor over the run: {share:.0f}%"
 
 
 def _load(sample):

@@ -103,3 +103,14 @@ def test_series_digest_follows_the_patches(tmp_path):
     assert series_digest(tmp_path) == first
     (tmp_path / "0001-a.patch").write_text("Subject: b\n")
     assert series_digest(tmp_path) != first
+
+
+def test_the_cpu_the_hypervisor_kept_is_said_beside_the_load(tmp_path):
+    from harness.bench import hostload
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  700 0 100 1000 50 0 0 150 0 0\ncpu0 1 2 3\n")
+    assert hostload.cpu_ticks(stat) == (2000, 150)
+    start, end = dict(LOAD, ticks=2000, stolen=150), dict(LOAD, ticks=4000, stolen=450)
+    text = tool.render(dict(_data(), load={"start": start, "end": end}))
+    assert "at the end; CPU stolen by the hypervisor over the run: 15%" in text
+    assert "stolen" not in tool.render(_data())
