@@ -188,10 +188,11 @@ TEST_F(refpage, free_restores_pattern)
 {
 	char *p = self->map;
 
+	stay_on_this_cpu();
 	memset(p, 0x77, 4 * psize);
 	ASSERT_EQ(0, madvise(p, 4 * psize, MADV_FREE));
 	/* Reclaim the lazily freed pages now rather than under pressure */
-	ASSERT_EQ(0, madvise(p, 4 * psize, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout(p, 4 * psize, pagemap_absent, p));
 	ASSERT_FALSE(pagemap_pfn(p))
 		TH_LOG("MADV_PAGEOUT left the lazily freed page in place");
 	ASSERT_PATTERN(p, self->len, self->pat, self->size);
@@ -975,10 +976,11 @@ TEST(written_pages_swap_out_and_back)
 	fd = refpage_map(pat, sizeof(pat), len, PROT_READ | PROT_WRITE, (void **)&m);
 	ASSERT_LE(0, fd);
 	ASSERT_NE(MAP_FAILED, m);
+	stay_on_this_cpu();
 	for (i = 0; i < 8; i += 2)
 		m[i * psize + i] = 0x5a;
 	read_fault(m + psize);
-	ASSERT_EQ(0, madvise(m, len, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout(m, len, pagemap_swapped, m + 6 * psize));
 	for (i = 0; i < 8; i += 2)
 		ASSERT_TRUE(pagemap_swapped(m + i * psize))
 			TH_LOG("MADV_PAGEOUT did not swap out written page %d", i);

@@ -342,9 +342,10 @@ TEST_F(mte, swap_keeps_tags)
 
 	if (!swap_enabled())
 		SKIP(return, "no swap (the guest's init turns on swap on zram0: CONFIG_ZRAM)");
+	stay_on_this_cpu();
 	ASSERT_EQ(0, MAP_TAGGED(0x3c, 2 * MTE_GRANULE, tags, 2, RW_MTE));
 	ASSERT_EQ(0, mte_try_store(mte_tag_ptr(self->map + psize + 32, 6), 0x11));
-	ASSERT_EQ(0, madvise(self->map, self->len, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout(self->map, self->len, pagemap_swapped, self->map + psize));
 	ASSERT_TRUE(pagemap_swapped(self->map + psize))
 		TH_LOG("MADV_PAGEOUT did not swap out the written page");
 	ASSERT_EQ(0, mte_try_load(mte_tag_ptr(self->map + psize + 32, 6), &v))

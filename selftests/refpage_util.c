@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -151,6 +152,40 @@ bool pagemap_swapped(const void *addr)
 	__u64 ent = pread_u64("/proc/self/pagemap", (uintptr_t)addr / psize);
 
 	return ent != ~0ULL && (ent & (1ULL << 62));
+}
+
+/*
+ * MADV_PAGEOUT is best effort: it passes over a folio still in another CPU's LRU batch, or one
+ * that reclaim holds meanwhile (seen under `boot --parallel`). A test that needs its pages out
+ * stays on one CPU from before its faults, so that the madvise's own lru_add_drain() flushes the
+ * batch they filled, and asks again while `done(probe)` says not yet.
+ */
+void stay_on_this_cpu(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(sched_getcpu(), &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+int pageout(void *addr, size_t len, bool (*done)(const void *), const void *probe)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if (madvise(addr, len, MADV_PAGEOUT))
+			return -1;
+		if (done(probe))
+			break;
+		usleep(20000);
+	}
+	return 0;
+}
+
+bool pagemap_absent(const void *addr)
+{
+	return !pagemap_pfn(addr);
 }
 
 /* Whether any swap device is on */

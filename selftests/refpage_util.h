@@ -54,6 +54,9 @@ int refpage_map(const void *pat, unsigned int size, size_t len, int prot,
 __u64 pagemap_pfn(const void *addr);
 bool pagemap_swapped(const void *addr);
 bool swap_enabled(void);
+bool pagemap_absent(const void *addr);
+void stay_on_this_cpu(void);
+int pageout(void *addr, size_t len, bool (*done)(const void *), const void *probe);
 long mem_free(void);
 __u64 kpage_mapcount(__u64 pfn);
 __u64 kpage_flags(__u64 pfn);
