@@ -824,6 +824,12 @@ TEST(enomem_in_memcg)
 		ASSERT_EQ(0, memcg_enter(&cg));
 		/* No victim for the memcg OOM killer: the charge must fail */
 		ASSERT_EQ(0, write_str("/proc/self/oom_score_adj", "-1000"));
+		/*
+		 * Resident for good: a page of ours reclaimed by other memory pressure (seen under
+		 * `boot --parallel`) would fault back in against the full memcg, find no victim and
+		 * retry that fault forever, instead of the create failing with ENOMEM.
+		 */
+		ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE));
 		cur = memcg_current(&cg);
 		ASSERT_LT(0, cur);
 		ASSERT_EQ(0, memcg_set_max(&cg, cur + 16 * psize));
