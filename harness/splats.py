@@ -27,8 +27,9 @@ _ANY = re.compile("|".join(f"(?P<{n.replace('-', '_')}>{p})" for n, p in PATTERN
 # The kernel's own facility is 0; what userspace writes to /dev/kmsg cannot have it (<12>, ...).
 KERNEL_LINE = re.compile(r"^<([0-7])>(\[\s*\d+\.\d+\]\s?)?")
 # A record the kernel printed while a program was mid-line follows the program's text on one line
-# (mremap_test: "...Destination 1MB-aligned<4>__vm_enough_memory: pid: 493, ...").
-_MID_LINE = re.compile(r"<[0-7]>(\[\s*\d+\.\d+\]\s?)?[A-Za-z_][\w.\-]*[:\s]")
+# (mremap_test: "...Destination 1MB-aligned<4>__vm_enough_memory: pid: 493, ..."; a call trace's
+# frames are indented: "...dontneed_restores_pattern<4> dump_backtrace+0xa0/0xdc").
+_MID_LINE = re.compile(r"<[0-7]>(\[\s*\d+\.\d+\]\s?)? *[A-Za-z_][\w.\-]*[:\s+]")
 
 
 @dataclass(frozen=True)

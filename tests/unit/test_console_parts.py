@@ -78,3 +78,11 @@ def test_a_kernel_record_printed_mid_line_is_split_from_the_program_text():
     assert user == ["not ok 11 2GB mremap - Source PUD-aligned, Destination 1MB-aligned", "# waiting", "ok 2 a<b>c and x<4>"]
     assert kernel[0].startswith("<4>__vm_enough_memory: pid: 493") and kernel[1].startswith("<1>[   9.1] BUG:")
     assert [(s.kind, s.line_number) for s in splats.find(lines)] == [("bug", 1)]
+
+
+def test_an_indented_call_trace_frame_printed_mid_line_is_split_too():
+    """Seen under boot --parallel: another program's OOM report cut a TAP line with a frame."""
+    line = "ok 26 refpage.byte.dontneed_restores_pattern<4> dump_backtrace+0xa0/0xdc"
+    assert splats.split_line(line) == ("ok 26 refpage.byte.dontneed_restores_pattern", "<4> dump_backtrace+0xa0/0xdc")
+    assert splats.split_line("ok 3 a<4>  b c") == ("ok 3 a", "<4>  b c")
+    assert splats.split_line("ok 2 a<b>c and x<4>") == ("ok 2 a<b>c and x<4>", None)
