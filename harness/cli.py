@@ -59,8 +59,8 @@ def parser():
     p.add_argument("-t", dest="only_tests", action="append", metavar="TEST",
                    help="with --only: run only this test of it, kselftest's own -t (repeatable), e.g. -t rt_thp")
     p.add_argument("--parallel", action="store_true",
-                   help="run the selftest programs at once in the guest (the edit cycle's: about half the "
-                        "time on 2 vCPUs); each keeps its own output and status, but a kernel splat is then "
+                   help="run the selftest programs at once in the guest (the tests' time about a third shorter "
+                        "on 2 vCPUs); each keeps its own output and status, but a kernel splat is then "
                         "charged to every program that ran with it")
     remote_options.add_arguments(p)
     kcidb.add_arguments(p)

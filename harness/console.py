@@ -96,16 +96,9 @@ class Console:
         marks = markers.Markers.fresh()
         self.child.send(marks.wrap(command))
         result = CommandResult(command, None, secret=marks.secret)
-        try:
-            self.child.expect_exact(marks.begin, timeout=timeout)
-            left = max(0.0, start + timeout - time.monotonic())
-            self.child.expect(marks.end, timeout=left, searchwindowsize=_WINDOW)
-            result.status = int(self.child.match.group(1))
-            self._expect(self.prompt.encode(), timeout=30)
-        except pexpect.TIMEOUT:
-            result.timed_out = True
-        except pexpect.EOF:
-            result.guest_died = True
+        stopped, result.status = self._await_end(marks, start, timeout)
+        result.timed_out = stopped is transcript.Stop.TIMEOUT
+        result.guest_died = stopped is transcript.Stop.GUEST_DIED
         result.seconds = time.monotonic() - start
         result.output, result.kernel = transcript.command_lines(self.transcript.all_lines()[mark:], marks)
         return result
@@ -118,18 +111,24 @@ class Console:
         batch = markers.Markers.fresh()
         members = [markers.Markers.fresh() for _ in commands]
         self.child.send(markers.batch(batch, [(m, line) for m, (_, line) in zip(members, commands)]))
-        stopped = None
-        try:
-            self.child.expect_exact(batch.begin, timeout=timeout)
-            left = max(0.0, start + timeout - time.monotonic())
-            self.child.expect(batch.end, timeout=left, searchwindowsize=_WINDOW)
-            self._expect(self.prompt.encode(), timeout=30)
-        except pexpect.TIMEOUT:
-            stopped = transcript.Stop.TIMEOUT
-        except pexpect.EOF:
-            stopped = transcript.Stop.GUEST_DIED
+        stopped, _ = self._await_end(batch, start, timeout)
         sent = [transcript.Sent(name, line, m.secret, batch=batch.secret) for m, (name, line) in zip(members, commands)]
         return transcript.batch_results(self.transcript.all_lines()[mark:], sent, time.monotonic() - start, stopped)
+
+    def _await_end(self, marks, start, timeout):
+        """Until the end marker of `marks` (within `timeout` of `start`) and the prompt after it:
+        (None, the exit status), or (the Stop that came first, None)."""
+        try:
+            self.child.expect_exact(marks.begin, timeout=timeout)
+            left = max(0.0, start + timeout - time.monotonic())
+            self.child.expect(marks.end, timeout=left, searchwindowsize=_WINDOW)
+            status = int(self.child.match.group(1))
+            self._expect(self.prompt.encode(), timeout=30)
+        except pexpect.TIMEOUT:
+            return transcript.Stop.TIMEOUT, None
+        except pexpect.EOF:
+            return transcript.Stop.GUEST_DIED, None
+        return None, status
 
     def send_line(self, line):
         """A line to the guest's shell as it is, no markers (bench: the time to a first output)."""

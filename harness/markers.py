@@ -48,7 +48,7 @@ class Markers:
         words = self._words()
         # One line, eval'ed: the shell never waits for a continuation line, so a command cut short
         # cannot leave it reading one ("unexpected end of file (expecting "}")" was seen once).
-        quoted = command.replace("'", "'\\''")
+        quoted = _quoted(command)
         return (f"printf '\\n@@%s%s begin@@\\n' {words}; eval '{quoted}' </dev/null; "
                 f"printf '\\n@@%s%s rc=%d@@\\n' {words} \"$?\"\n")
 
@@ -56,7 +56,7 @@ class Markers:
         """A batch member: `command` between its markers, its start and end times in the end marker,
         every line it prints (a last one without newline too) tagged, all of it in the background."""
         words = self._words()
-        quoted = command.replace("'", "'\\''")
+        quoted = _quoted(command)
         run = (f"read t0 _ </proc/uptime; printf '\\n@@%s%s begin@@\\n' {words}; (eval '{quoted}') </dev/null; "
                f"r=$?; read t1 _ </proc/uptime; printf '\\n@@%s%s rc=%d t=%s-%s@@\\n' {words} \"$r\" \"$t0\" \"$t1\"")
         tagging = f"while IFS= read -r l || [ -n \"$l\" ]; do printf '%s%s|%s\\n' {words} \"$l\"; done"
@@ -74,13 +74,15 @@ class Markers:
         return out
 
 
+def _quoted(command):
+    """`command` escaped to stand inside the single quotes of an eval argument."""
+    return command.replace("'", "'\\''")
+
+
 def batch(marks, members):
     """One line that runs every (Markers, command) of `members` at once in a subshell (no job control
     notices), waits for all, then prints the end marker of `marks`, the batch's own."""
-    words = marks._words()
-    started = " ".join(m.member(command) for m, command in members)
-    return (f"printf '\\n@@%s%s begin@@\\n' {words}; ( {started} wait ) </dev/null; "
-            f"printf '\\n@@%s%s rc=%d@@\\n' {words} \"$?\"\n")
+    return marks.wrap(f"( {' '.join(m.member(command) for m, command in members)} wait )")
 
 
 def prompt_line(prompt):

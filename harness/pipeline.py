@@ -184,9 +184,7 @@ def boot(prep, work, opts, progress):
             boot_seconds = con.wait_ready(min(opts.boot_timeout, opts.timeout))
             prep.meta.time("boot", boot_seconds)
             progress(f"boot: shell prompt after {boot_seconds:.1f}s")
-            started = time.monotonic()
-            ended = _run_all(con, work.steps(), opts, done, progress)
-            prep.meta.time("tests", time.monotonic() - started)
+            ended = _timed(prep.meta, "tests", _run_all, con, work.steps(), opts, done, progress)
             con.power_off()
         except (ConsoleTimeout, GuestDied) as exc:
             ended = (Stop.NOT_READY, f"boot: {exc}")

@@ -77,13 +77,19 @@ def outcome(data, saved):
                        stop=Stop(saved.stop) if saved.stop else None)
 
 
-def end_marker(lines, marks):
-    """(index of the line with the command's end marker, its exit status), or (None, None)."""
+def end_match(lines, marks):
+    """(index of the line with the command's end marker, the marker's match), or (None, None)."""
     for i, line in enumerate(lines):
         found = marks.end.search(line.encode("utf-8", "surrogateescape"))
         if found:
-            return i, int(found.group(1))
+            return i, found
     return None, None
+
+
+def end_marker(lines, marks):
+    """(index of the line with the command's end marker, its exit status), or (None, None)."""
+    i, found = end_match(lines, marks)
+    return i, None if found is None else int(found.group(1))
 
 
 def command_lines(lines, marks):
@@ -129,7 +135,7 @@ def batch_results(lines, sent, seconds=0.0, stopped=None):
 def _member(item, tagged, kernel, seconds, stopped):
     marks = markers.Markers(item.secret)
     own = tagged[marks.tag]
-    ended = next(filter(None, (marks.end.search(x.encode("utf-8", "surrogateescape")) for x in own)), None)
+    ended = end_match(own, marks)[1]
     died = ended is None and (item.guest_died or stopped is Stop.GUEST_DIED)
     timed_out = ended is None and not died and (item.timed_out or stopped is Stop.TIMEOUT)
     res = CommandResult(item.command, None if ended is None else int(ended.group(1)),
